@@ -1,0 +1,112 @@
+import { ScimError } from '../errors';
+import { type AttrPath, formatAttrPath, parseAttrPath } from '../path/attr-path';
+import { COMMON_ATTRIBUTES } from './common';
+import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './types';
+
+export interface ResolvedAttribute {
+  /** Canonical path: names in schema case, `schema` always the owning URN. */
+  readonly path: AttrPath;
+  /** `name.givenName`, or `urn:...:enterprise:2.0:User:manager.value` for extension attributes. */
+  readonly canonical: string;
+  /** The owning schema URN (core schema for common attributes such as id and meta). */
+  readonly schema: string;
+  readonly isExtension: boolean;
+  /** The top-level attribute. */
+  readonly attribute: AttributeDefinition;
+  /** The sub-attribute, when the path names one. */
+  readonly subAttribute?: AttributeDefinition;
+  /** `subAttribute ?? attribute`: the definition of what the path points at. */
+  readonly definition: AttributeDefinition;
+}
+
+/** All schemas of a resource type, core first. */
+export function schemasOf(rt: ResourceTypeDefinition): SchemaDefinition[] {
+  return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
+}
+
+/** The schema a URN names for this resource type (case-insensitive; aliases map to the core schema). */
+export function findSchema(rt: ResourceTypeDefinition, urn: string): SchemaDefinition | undefined {
+  const lower = urn.toLowerCase();
+  if (rt.schemaAliases?.some((a) => a.toLowerCase() === lower)) return rt.schema;
+  return schemasOf(rt).find((s) => s.id.toLowerCase() === lower);
+}
+
+export function findExtension(rt: ResourceTypeDefinition, urn: string): SchemaDefinition | undefined {
+  const lower = urn.toLowerCase();
+  return rt.schemaExtensions.find((e) => e.schema.id.toLowerCase() === lower)?.schema;
+}
+
+export function findAttribute(
+  attributes: readonly AttributeDefinition[],
+  name: string,
+): AttributeDefinition | undefined {
+  const lower = name.toLowerCase();
+  return attributes.find((a) => a.name.toLowerCase() === lower);
+}
+
+/**
+ * Resolves `[urn:]attr[.sub]` case-insensitively against a resource type. A bare name is looked
+ * up in the core schema and common attributes first, then in the extensions (clients often
+ * leave the enterprise URN out). Returns undefined for anything unknown.
+ */
+export function resolveAttribute(
+  rt: ResourceTypeDefinition,
+  path: AttrPath | string,
+): ResolvedAttribute | undefined {
+  let parsed: AttrPath;
+  if (typeof path === 'string') {
+    try {
+      parsed = parseAttrPath(path);
+    } catch {
+      return undefined;
+    }
+  } else {
+    parsed = path;
+  }
+  const candidates = candidateSchemas(rt, parsed.schema);
+  for (const schema of candidates) {
+    const pool = schema === rt.schema ? [...schema.attributes, ...COMMON_ATTRIBUTES] : schema.attributes;
+    const attribute = findAttribute(pool, parsed.attr);
+    if (attribute === undefined) continue;
+    let subAttribute: AttributeDefinition | undefined;
+    if (parsed.subAttr !== undefined) {
+      subAttribute = findAttribute(attribute.subAttributes ?? [], parsed.subAttr);
+      if (subAttribute === undefined) return undefined;
+    }
+    const canonicalPath: AttrPath = {
+      schema: schema.id,
+      attr: attribute.name,
+      ...(subAttribute !== undefined && { subAttr: subAttribute.name }),
+    };
+    return {
+      path: canonicalPath,
+      canonical: formatAttrPath(canonicalPath, rt.schema.id),
+      schema: schema.id,
+      isExtension: schema !== rt.schema,
+      attribute,
+      ...(subAttribute !== undefined && { subAttribute }),
+      definition: subAttribute ?? attribute,
+    };
+  }
+  return undefined;
+}
+
+/** Like resolveAttribute, but unknown attributes throw the given error (invalidPath by default). */
+export function requireAttribute(
+  rt: ResourceTypeDefinition,
+  path: AttrPath | string,
+  fail: (detail: string) => ScimError = ScimError.invalidPath,
+): ResolvedAttribute {
+  const resolved = resolveAttribute(rt, path);
+  if (resolved === undefined) {
+    const text = typeof path === 'string' ? path : formatAttrPath(path);
+    throw fail(`Unknown attribute "${text}" for resource type ${rt.name}`);
+  }
+  return resolved;
+}
+
+function candidateSchemas(rt: ResourceTypeDefinition, urn: string | undefined): SchemaDefinition[] {
+  if (urn === undefined) return schemasOf(rt);
+  const schema = findSchema(rt, urn);
+  return schema === undefined ? [] : [schema];
+}
