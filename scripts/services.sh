@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Brings up a local PostgreSQL and Redis on loopback when DATABASE_URL / REDIS_URL are not set,
+# installing them with apt-get where they are missing. Idempotent and fast when both are up.
+# Prints `export NAME=value` lines for the caller to eval; everything else goes to stderr.
+#   usage: eval "$(bash scripts/services.sh <database-name>)"
+set -euo pipefail
+
+db_name="${1:-roster}"
+db_user="roster"
+db_password="roster"
+redis_port="${ROSTER_REDIS_PORT:-6379}"
+log() { printf '[services] %s\n' "$*" >&2; }
+
+apt_updated=""
+apt_install() {
+  if [ "$(id -u)" != "0" ]; then
+    log "cannot install $* without root: install it, or set DATABASE_URL/REDIS_URL"; exit 1
+  fi
+  local apt_log=/tmp/roster-apt.log
+  log "installing $* (apt-get, log in $apt_log)"
+  if [ -z "$apt_updated" ]; then apt-get update >"$apt_log" 2>&1 || { cat "$apt_log" >&2; exit 1; }; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >>"$apt_log" 2>&1 \
+    || { tail -n 30 "$apt_log" >&2; exit 1; }
+}
+
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+
+ensure_postgres() {
+  if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    apt_install postgresql postgresql-client
+  fi
+  local version cluster port status
+  read -r version cluster port status _ < <(pg_lsclusters --no-header | head -n 1) || true
+  if [ -z "${version:-}" ]; then
+    version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+    log "creating PostgreSQL cluster $version/main"
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 pg_createcluster "$version" main >&2
+    read -r version cluster port status _ < <(pg_lsclusters --no-header | head -n 1)
+  fi
+  if [ "$status" != "online" ]; then
+    log "starting PostgreSQL $version/$cluster on port $port"
+    pg_ctlcluster "$version" "$cluster" start >&2
+  fi
+  # Role and database, created once.
+  if ! as_postgres psql -p "$port" -tAc "SELECT 1 FROM pg_roles WHERE rolname='$db_user'" | grep -q 1; then
+    as_postgres psql -q -p "$port" -c "CREATE ROLE $db_user LOGIN CREATEDB PASSWORD '$db_password'" >&2
+  fi
+  if ! as_postgres psql -p "$port" -tAc "SELECT 1 FROM pg_database WHERE datname='$db_name'" | grep -q 1; then
+    as_postgres psql -q -p "$port" -c "CREATE DATABASE $db_name OWNER $db_user ENCODING 'UTF8' TEMPLATE template0" >&2
+  fi
+  if [ "${ROSTER_FAST_PG:-}" = "1" ]; then
+    # Test speed only: durability does not matter for a throwaway test database.
+    if [ "$(as_postgres psql -p "$port" -tAc 'SHOW fsync')" != "off" ]; then
+      as_postgres psql -q -p "$port" -c "ALTER SYSTEM SET fsync = off" -c "ALTER SYSTEM SET synchronous_commit = off" -c "SELECT pg_reload_conf()" >&2
+    fi
+  fi
+  echo "export DATABASE_URL=postgres://$db_user:$db_password@127.0.0.1:$port/$db_name"
+}
+
+ensure_redis() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    apt_install redis-server
+  fi
+  if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
+    log "starting Redis on 127.0.0.1:$redis_port"
+    mkdir -p /var/lib/roster-redis
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --dir /var/lib/roster-redis \
+      --appendonly yes --save '' --logfile /var/lib/roster-redis/redis.log >&2
+    for _ in $(seq 1 50); do
+      redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 || { log "Redis did not start on port $redis_port"; exit 1; }
+  fi
+  echo "export REDIS_URL=redis://127.0.0.1:$redis_port"
+}
+
+if [ -z "${DATABASE_URL:-}" ]; then ensure_postgres; fi
+if [ -z "${REDIS_URL:-}" ]; then ensure_redis; fi

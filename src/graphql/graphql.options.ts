@@ -1,0 +1,30 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+import { AccessKeysModule } from '../modules/access-keys/access-keys.module';
+import { TenantsModule } from '../modules/tenants/tenants.module';
+
+/** Only these modules' resolvers make up the admin schema. */
+export const GRAPHQL_MODULES = [TenantsModule, AccessKeysModule];
+
+export function graphqlOptions(): ApolloDriverConfig {
+  return {
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    include: GRAPHQL_MODULES,
+    playground: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // Errors were already shaped by the exception filter; this only guarantees nothing internal leaks.
+    formatError: (formatted, error) => {
+      const original = unwrapResolverError(error);
+      const code = formatted.extensions?.code;
+      if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof Error && original.message === 'internal error')) {
+        return { message: 'internal error', extensions: { code }, path: formatted.path };
+      }
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+
+import { SCIM_MEDIA_TYPE } from '../scim/constants';
+import { ScimError, toScimErrorBody } from '../scim/errors';
+import { GraphqlErrorFilter } from '../graphql/graphql-error.filter';
+
+export const SCIM_BASE_PATH = '/scim/v2';
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message: string;
+}
+
+/** Errors Fastify raises while reading the body, before any controller runs. */
+function fromFastifyError(error: FastifyLikeError): ScimError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ScimError.invalidSyntax(`the request body is not valid JSON: ${error.message}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return ScimError.payloadTooLarge('the request body is larger than maxPayloadSize');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ScimError(415, 'send application/scim+json or application/json');
+    default:
+      return undefined;
+  }
+}
+
+/** Turns anything thrown into a SCIM error body under /scim/v2 and a plain JSON error elsewhere. */
+export function toScimError(exception: unknown): ScimError | undefined {
+  if (exception instanceof ScimError) return exception;
+  const fastify = exception && typeof exception === 'object' ? fromFastifyError(exception as FastifyLikeError) : undefined;
+  if (fastify) return fastify;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404) return ScimError.notFound('no such SCIM endpoint');
+    if (status === 413) return ScimError.payloadTooLarge('the request body is larger than maxPayloadSize');
+    if (status === 400) return ScimError.invalidSyntax(exception.message);
+    return new ScimError(status, exception.message);
+  }
+  return undefined;
+}
+
+/** The one exception filter: no stack trace or internal message ever reaches a caller. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+  private readonly graphql = new GraphqlErrorFilter();
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'graphql') return this.graphql.catch(exception, host);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+
+    if (request.url.startsWith(SCIM_BASE_PATH)) {
+      let error = toScimError(exception);
+      if (!error) {
+        this.logger.error(`${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`);
+        error = new ScimError(500, 'internal error; the request id in the x-request-id header identifies it in the logs');
+      }
+      return reply.status(error.status).header('content-type', SCIM_MEDIA_TYPE).send(toScimErrorBody(error));
+    }
+
+    if (exception instanceof HttpException) {
+      return reply.status(exception.getStatus()).send({ statusCode: exception.getStatus(), message: exception.message });
+    }
+    const fastify = exception as FastifyLikeError;
+    if (typeof fastify?.statusCode === 'number' && fastify.statusCode < 500) {
+      return reply.status(fastify.statusCode).send({ statusCode: fastify.statusCode, message: fastify.message });
+    }
+    this.logger.error(`${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`);
+    return reply.status(500).send({ statusCode: 500, message: 'internal error' });
+  }
+}

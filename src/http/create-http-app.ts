@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'pino';
+
+import { AppModule } from '../app.module';
+import { AppConfig } from '../config/config';
+import { MetricsRegistry } from '../infra/metrics/metrics.registry';
+import { createRootLogger, PinoNestLogger } from '../infra/logging/logger';
+import { SCIM_MEDIA_TYPE } from '../scim/constants';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface HttpAppOptions {
+  runWorker: boolean;
+  logger?: Logger;
+}
+
+/** Builds the API: SCIM REST, GraphQL admin, session endpoints, health and metrics, on Fastify. */
+export async function createHttpApp(config: AppConfig, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createRootLogger(config.LOG_LEVEL);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.SCIM_MAX_PAYLOAD_BYTES,
+    trustProxy: true,
+    // An incoming x-request-id is kept (so a load balancer's id follows the request), if sane.
+    genReqId: (request: IncomingMessage) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  const fastify = adapter.getInstance();
+  // IdPs send SCIM bodies as application/scim+json; Fastify only knows application/json.
+  fastify.addContentTypeParser(
+    SCIM_MEDIA_TYPE,
+    { parseAs: 'string', bodyLimit: config.SCIM_MAX_PAYLOAD_BYTES },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { runWorker: options.runWorker, http: true }),
+    adapter,
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  const metrics = app.get(MetricsRegistry);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  await fastify.ready();
+  return app;
+}

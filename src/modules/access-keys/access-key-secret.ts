@@ -1,0 +1,42 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Prefix so secret scanners (and people) recognise a leaked Roster key. */
+const SECRET_PREFIX = 'rsk_';
+
+/** 256 bits of randomness, base64url: safe inside a bearer, an env var or a YAML file. */
+export function generateSecret(): string {
+  return SECRET_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** SHA-256 is right for a high-entropy secret: brute force is hopeless, and it costs microseconds. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function secretHint(secret: string): string {
+  return `…${secret.slice(-4)}`;
+}
+
+/** Constant-time comparison of two strings of possibly different length. */
+export function constantTimeEquals(a: string, b: string): boolean {
+  // Hashing first gives equal-length buffers, so length leaks nothing either.
+  const left = createHash('sha256').update(a, 'utf8').digest();
+  const right = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(left, right);
+}
+
+export interface ParsedBearer {
+  projectId: string;
+  secret: string;
+}
+
+/** `Bearer <ProjectID>:<secret>`; anything else is malformed. */
+export function parseBearer(header: string | undefined): ParsedBearer | 'missing' | 'malformed' {
+  if (header === undefined || header.trim() === '') return 'missing';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return 'malformed';
+  const token = match[1];
+  const colon = token.indexOf(':');
+  if (colon <= 0 || colon === token.length - 1) return 'malformed';
+  return { projectId: token.slice(0, colon), secret: token.slice(colon + 1) };
+}
