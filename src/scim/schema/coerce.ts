@@ -6,8 +6,8 @@ import type { AttributeDefinition } from './types';
 /**
  * Turns client JSON into the canonical value of one attribute, tolerating what IdPs send:
  * booleans as "True"/"false", a scalar wrapped in a one-element array for a singular attribute,
- * a bare string where a complex attribute with a `value` sub-attribute is expected (Entra's
- * manager), sub-attribute names in any case. Returns null when the input clears the attribute
+ * a bare string where a singular complex attribute with a `value` sub-attribute is expected
+ * (Entra's manager), sub-attribute names in any case. Returns null when the input clears the attribute
  * (null, [], or a complex value with nothing in it). Wrong types are 400 invalidValue.
  * Unknown and readOnly sub-attributes are dropped: clients echo them back and they change nothing.
  */
@@ -83,7 +83,8 @@ function coerceOne(def: AttributeDefinition, value: unknown, name: string): unkn
 
 function coerceComplex(def: AttributeDefinition, value: unknown, name: string): JsonObject | null {
   const subs = def.subAttributes ?? [];
-  if (typeof value === 'string' && findAttribute(subs, 'value') !== undefined) {
+  // Entra sends manager as a bare id. Not for multi-valued ones: `emails: "x"` is a client bug.
+  if (typeof value === 'string' && !def.multiValued && findAttribute(subs, 'value') !== undefined) {
     return value === '' ? null : { value };
   }
   if (!isPlainObject(value)) throw typeError(name, 'an object', value);
