@@ -12,7 +12,7 @@ export class Foundation1795508400000 implements MigrationInterface {
         "name" text NOT NULL,
         "jit_provisioning" boolean NOT NULL DEFAULT false,
         "scim_enabled" boolean NOT NULL DEFAULT true,
-        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "pk_tenant" PRIMARY KEY ("id")
       )`);
@@ -32,8 +32,12 @@ export class Foundation1795508400000 implements MigrationInterface {
         CONSTRAINT "pk_access_key" PRIMARY KEY ("id"),
         CONSTRAINT "fk_access_key_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenant"("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "ux_access_key_secret_hash" ON "access_key" ("secret_hash")`);
-    await queryRunner.query(`CREATE INDEX "ix_access_key_tenant" ON "access_key" ("tenant_id", "created_at")`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "ux_access_key_secret_hash" ON "access_key" ("secret_hash")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "ix_access_key_tenant" ON "access_key" ("tenant_id", "created_at")`,
+    );
 
     // Partitioned by month: retention drops partitions, searches prune to the months asked for.
     // No foreign key to tenant: a deleted tenant's events are purged in batches by a job.

@@ -1,4 +1,4 @@
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -50,7 +50,11 @@ export class AppModule {
             { provide: APP_FILTER, useClass: AllExceptionsFilter },
             {
               provide: APP_PIPE,
-              useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, stopAtFirstError: true }),
+              useValue: new ValidationPipe({
+                transform: true,
+                forbidUnknownValues: false,
+                stopAtFirstError: true,
+              }),
             },
           ]
         : [],

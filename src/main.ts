@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.LOG_LEVEL);
   const app = await createHttpApp(config, { runWorker: config.RUN_WORKERS_IN_PROCESS, logger });
   await app.listen({ port: config.PORT, host: config.HOST });
-  logger.info({ port: config.PORT, workers: config.RUN_WORKERS_IN_PROCESS }, `Roster listening on ${config.PUBLIC_BASE_URL}`);
+  logger.info(
+    { port: config.PORT, workers: config.RUN_WORKERS_IN_PROCESS },
+    `Roster listening on ${config.PUBLIC_BASE_URL}`,
+  );
 
   // Graceful shutdown is Nest's (HTTP drains, workers finish their jobs); this only bounds it.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -28,7 +31,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Roster failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Roster failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -10,10 +10,13 @@ import { createRootLogger, PinoNestLogger } from './infra/logging/logger';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createRootLogger(config.LOG_LEVEL);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { runWorker: true, http: false }), {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(config, { runWorker: true, http: false }),
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    },
+  );
   app.enableShutdownHooks();
   await app.init();
   logger.info('Roster worker started');
@@ -25,7 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : `Roster worker failed to start: ${String(error)}`;
+  const message =
+    error instanceof ConfigError ? error.message : `Roster worker failed to start: ${String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

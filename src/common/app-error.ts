@@ -3,12 +3,7 @@
  * (see graphql-error.filter.ts); the switch there is exhaustive, so a new code must be mapped.
  */
 export type AppErrorCode =
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'FAILED_PRECONDITION';
+  'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'FAILED_PRECONDITION';
 
 export class AppError extends Error {
   constructor(

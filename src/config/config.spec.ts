@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ PUBLIC_BASE_URL: 'nope' }, /PUBLIC_BASE_URL must be a URL/],
   ])('rejects %o with one line naming the variable', (override, message) => {
-    const call = () => loadConfig({ ...valid, ...override } as NodeJS.ProcessEnv);
+    const call = () => loadConfig({ ...valid, ...override });
     expect(call).toThrow(ConfigError);
     expect(call).toThrow(message);
     try {

@@ -30,7 +30,10 @@ const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Run BullMQ workers inside the API process (npm start) instead of a separate `node dist/src/worker.js`. */
     RUN_WORKERS_IN_PROCESS: booleanFromEnv.default('false'),
-    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, "_", ":" or "-"').default('roster'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, "_", ":" or "-"')
+      .default('roster'),
     ACCESS_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
     OUTBOX_POLL_INTERVAL_MS: positiveInt(1_000),
     SCIM_MAX_PAGE_SIZE: positiveInt(1_000),

@@ -42,7 +42,9 @@ export class GraphqlErrorFilter implements GqlExceptionFilter {
       return new GraphQLError(exception.message, { extensions: { code: 'BAD_REQUEST' } });
     }
     const info = GqlArgumentsHost.create(host).getInfo<{ fieldName?: string } | undefined>();
-    this.logger.error(`resolver ${info?.fieldName ?? '?'} failed: ${(exception as Error)?.stack ?? String(exception)}`);
+    this.logger.error(
+      `resolver ${info?.fieldName ?? '?'} failed: ${(exception as Error)?.stack ?? String(exception)}`,
+    );
     return new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   }
 }

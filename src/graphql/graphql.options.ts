@@ -1,5 +1,5 @@
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 
 import { AccessKeysModule } from '../modules/access-keys/access-keys.module';
 import { TenantsModule } from '../modules/tenants/tenants.module';
@@ -21,10 +21,18 @@ export function graphqlOptions(): ApolloDriverConfig {
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
       const code = formatted.extensions?.code;
-      if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof Error && original.message === 'internal error')) {
+      if (
+        code === 'INTERNAL_SERVER_ERROR' &&
+        !(original instanceof Error && original.message === 'internal error')
+      ) {
         return { message: 'internal error', extensions: { code }, path: formatted.path };
       }
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code },
+      };
     },
   };
 }

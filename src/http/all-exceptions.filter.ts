@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 
+import { GraphqlErrorFilter } from '../graphql/graphql-error.filter';
 import { SCIM_MEDIA_TYPE } from '../scim/constants';
 import { ScimError, toScimErrorBody } from '../scim/errors';
-import { GraphqlErrorFilter } from '../graphql/graphql-error.filter';
 
 export const SCIM_BASE_PATH = '/scim/v2';
 
@@ -31,7 +31,8 @@ function fromFastifyError(error: FastifyLikeError): ScimError | undefined {
 /** Turns anything thrown into a SCIM error body under /scim/v2 and a plain JSON error elsewhere. */
 export function toScimError(exception: unknown): ScimError | undefined {
   if (exception instanceof ScimError) return exception;
-  const fastify = exception && typeof exception === 'object' ? fromFastifyError(exception as FastifyLikeError) : undefined;
+  const fastify =
+    exception && typeof exception === 'object' ? fromFastifyError(exception as FastifyLikeError) : undefined;
   if (fastify) return fastify;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -57,20 +58,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (request.url.startsWith(SCIM_BASE_PATH)) {
       let error = toScimError(exception);
       if (!error) {
-        this.logger.error(`${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`);
-        error = new ScimError(500, 'internal error; the request id in the x-request-id header identifies it in the logs');
+        this.logger.error(
+          `${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`,
+        );
+        error = new ScimError(
+          500,
+          'internal error; the request id in the x-request-id header identifies it in the logs',
+        );
       }
       return reply.status(error.status).header('content-type', SCIM_MEDIA_TYPE).send(toScimErrorBody(error));
     }
 
     if (exception instanceof HttpException) {
-      return reply.status(exception.getStatus()).send({ statusCode: exception.getStatus(), message: exception.message });
+      return reply
+        .status(exception.getStatus())
+        .send({ statusCode: exception.getStatus(), message: exception.message });
     }
     const fastify = exception as FastifyLikeError;
     if (typeof fastify?.statusCode === 'number' && fastify.statusCode < 500) {
-      return reply.status(fastify.statusCode).send({ statusCode: fastify.statusCode, message: fastify.message });
+      return reply
+        .status(fastify.statusCode)
+        .send({ statusCode: fastify.statusCode, message: fastify.message });
     }
-    this.logger.error(`${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`);
+    this.logger.error(
+      `${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`,
+    );
     return reply.status(500).send({ statusCode: 500, message: 'internal error' });
   }
 }

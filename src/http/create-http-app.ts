@@ -7,8 +7,8 @@ import { Logger } from 'pino';
 
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/config';
-import { MetricsRegistry } from '../infra/metrics/metrics.registry';
 import { createRootLogger, PinoNestLogger } from '../infra/logging/logger';
+import { MetricsRegistry } from '../infra/metrics/metrics.registry';
 import { SCIM_MEDIA_TYPE } from '../scim/constants';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -19,7 +19,10 @@ export interface HttpAppOptions {
 }
 
 /** Builds the API: SCIM REST, GraphQL admin, session endpoints, health and metrics, on Fastify. */
-export async function createHttpApp(config: AppConfig, options: HttpAppOptions): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  config: AppConfig,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createRootLogger(config.LOG_LEVEL);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -50,7 +53,11 @@ export async function createHttpApp(config: AppConfig, options: HttpAppOptions):
   const metrics = app.get(MetricsRegistry);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });

@@ -11,7 +11,13 @@ export function createRootLogger(level: string): Logger {
     base: { service: 'roster' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.cleartext', '*.refreshJwt', '*.password'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        '*.cleartext',
+        '*.refreshJwt',
+        '*.password',
+      ],
       censor: '[redacted]',
     },
   });

@@ -39,7 +39,9 @@ export class JobQueue implements OnApplicationShutdown {
   }
 
   async publish(jobs: QueuedJob[]): Promise<void> {
-    await this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: { jobId: job.id } })));
+    await this.queue.addBulk(
+      jobs.map((job) => ({ name: job.name, data: job.data, opts: { jobId: job.id } })),
+    );
   }
 
   async counts(): Promise<Record<string, number>> {

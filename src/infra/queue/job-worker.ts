@@ -46,7 +46,9 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
         name: this.reflector.get<JobName | undefined>(JOB_HANDLER, wrapper.metatype as object as () => void),
         handler: wrapper.instance as JobProcessor<JobName>,
       }))
-      .filter((entry): entry is { name: JobName; handler: JobProcessor<JobName> } => entry.name !== undefined);
+      .filter(
+        (entry): entry is { name: JobName; handler: JobProcessor<JobName> } => entry.name !== undefined,
+      );
     const handlers = resolveHandlers(found);
     if (!this.enabled) return;
 
@@ -68,7 +70,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
       },
       {
         prefix: queuePrefix(this.config.QUEUE_PREFIX),
-        connection: redisOptions(this.config.REDIS_URL, { connectionName: 'roster-worker', maxRetriesPerRequest: null }),
+        connection: redisOptions(this.config.REDIS_URL, {
+          connectionName: 'roster-worker',
+          maxRetriesPerRequest: null,
+        }),
         concurrency: 8,
       },
     );

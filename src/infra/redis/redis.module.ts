@@ -59,7 +59,11 @@ export class RedisConnections implements OnApplicationShutdown {
 @Module({
   providers: [
     RedisConnections,
-    { provide: REDIS, inject: [RedisConnections], useFactory: (connections: RedisConnections) => connections.create('commands') },
+    {
+      provide: REDIS,
+      inject: [RedisConnections],
+      useFactory: (connections: RedisConnections) => connections.create('commands'),
+    },
   ],
   exports: [RedisConnections, REDIS],
 })

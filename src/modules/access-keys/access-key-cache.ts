@@ -45,8 +45,13 @@ export class AccessKeyCache implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscriber = this.connections.create('access-key-invalidation', { enableOfflineQueue: true, maxRetriesPerRequest: null });
-    this.subscriber.subscribe(CHANNEL).catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
+    this.subscriber = this.connections.create('access-key-invalidation', {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    this.subscriber
+      .subscribe(CHANNEL)
+      .catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
     this.subscriber.on('message', (_channel: string, message: string) => this.dropLocal(message));
   }
 
@@ -89,7 +94,9 @@ export class AccessKeyCache implements OnApplicationBootstrap, OnApplicationShut
     try {
       await this.redis.publish(CHANNEL, keyOrTenantId);
     } catch (error) {
-      this.logger.warn(`could not broadcast invalidation (other processes wait for the TTL): ${(error as Error).message}`);
+      this.logger.warn(
+        `could not broadcast invalidation (other processes wait for the TTL): ${(error as Error).message}`,
+      );
     }
   }
 

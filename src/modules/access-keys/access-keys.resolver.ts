@@ -5,8 +5,8 @@ import { AdminActor } from '../../graphql/admin-actor.decorator';
 import { UuidPipe } from '../../graphql/scalars';
 import { ManagementGuard } from '../admin-auth/management.guard';
 import { AuditActor } from '../audit/audit.recorder';
-import { AccessKeyModel, CreatedAccessKeyModel } from './access-key.model';
 import { CreateAccessKeyInput } from './access-key.inputs';
+import { AccessKeyModel, CreatedAccessKeyModel } from './access-key.model';
 import { AccessKeysService } from './access-keys.service';
 
 @Resolver(() => AccessKeyModel)
@@ -15,11 +15,15 @@ export class AccessKeysResolver {
   constructor(private readonly keys: AccessKeysService) {}
 
   @Query(() => [AccessKeyModel], { description: "A tenant's access keys, newest first." })
-  accessKeys(@Args('tenantId', { type: () => ID }, new UuidPipe('tenantId')) tenantId: string): Promise<AccessKeyModel[]> {
+  accessKeys(
+    @Args('tenantId', { type: () => ID }, new UuidPipe('tenantId')) tenantId: string,
+  ): Promise<AccessKeyModel[]> {
     return this.keys.listForTenant(tenantId);
   }
 
-  @Mutation(() => CreatedAccessKeyModel, { description: 'The cleartext is shown once; only its hash is stored.' })
+  @Mutation(() => CreatedAccessKeyModel, {
+    description: 'The cleartext is shown once; only its hash is stored.',
+  })
   createAccessKey(
     @Args('input') input: CreateAccessKeyInput,
     @AdminActor() actor: AuditActor,

@@ -51,14 +51,19 @@ export class AccessKeysService implements OnModuleInit {
 
   async listForTenant(tenantId: string): Promise<AccessKeyEntity[]> {
     await this.requireTenant(tenantId);
-    return this.dataSource.getRepository(AccessKeyEntity).find({ where: { tenantId }, order: { createdAt: 'DESC' } });
+    return this.dataSource
+      .getRepository(AccessKeyEntity)
+      .find({ where: { tenantId }, order: { createdAt: 'DESC' } });
   }
 
   async revoke(id: string, actor: AuditActor): Promise<AccessKeyEntity> {
     const key = await this.uow.run(async (tx) => {
       const current = await this.lockKey(tx, id);
       if (current.revokedAt) {
-        throw new AppError('FAILED_PRECONDITION', `access key ${id} was already revoked at ${current.revokedAt.toISOString()}`);
+        throw new AppError(
+          'FAILED_PRECONDITION',
+          `access key ${id} was already revoked at ${current.revokedAt.toISOString()}`,
+        );
       }
       current.revokedAt = new Date();
       const saved = await tx.manager.save(current);
@@ -82,10 +87,12 @@ export class AccessKeysService implements OnModuleInit {
    */
   async rotate(id: string, oldKeyValidUntil: Date, actor: AuditActor): Promise<CreatedAccessKey> {
     if (Number.isNaN(oldKeyValidUntil.getTime())) throw AppError.badInput('oldKeyValidUntil must be a date');
-    if (oldKeyValidUntil.getTime() < Date.now()) throw AppError.badInput('oldKeyValidUntil must not be in the past');
+    if (oldKeyValidUntil.getTime() < Date.now())
+      throw AppError.badInput('oldKeyValidUntil must not be in the past');
     const created = await this.uow.run(async (tx) => {
       const old = await this.lockKey(tx, id);
-      if (old.revokedAt) throw new AppError('FAILED_PRECONDITION', `access key ${id} is revoked and cannot be rotated`);
+      if (old.revokedAt)
+        throw new AppError('FAILED_PRECONDITION', `access key ${id} is revoked and cannot be rotated`);
       if (old.expiresAt && old.expiresAt.getTime() <= Date.now()) {
         throw new AppError('FAILED_PRECONDITION', `access key ${id} has expired and cannot be rotated`);
       }
@@ -142,13 +149,20 @@ export class AccessKeysService implements OnModuleInit {
       actor: key.actor,
       targetId: accessKey.id,
       targetDisplayName: accessKey.name,
-      details: { roles: accessKey.roles, expiresAt: accessKey.expiresAt?.toISOString() ?? null, ...key.details },
+      details: {
+        roles: accessKey.roles,
+        expiresAt: accessKey.expiresAt?.toISOString() ?? null,
+        ...key.details,
+      },
     });
     return { cleartext, accessKey };
   }
 
   private async lockTenant(tx: Tx, tenantId: string): Promise<void> {
-    const tenant = await tx.manager.findOne(TenantEntity, { where: { id: tenantId }, lock: { mode: 'pessimistic_read' } });
+    const tenant = await tx.manager.findOne(TenantEntity, {
+      where: { id: tenantId },
+      lock: { mode: 'pessimistic_read' },
+    });
     if (!tenant) throw AppError.notFound('tenant', tenantId);
   }
 
@@ -159,7 +173,10 @@ export class AccessKeysService implements OnModuleInit {
   }
 
   private async lockKey(tx: Tx, id: string): Promise<AccessKeyEntity> {
-    const key = await tx.manager.findOne(AccessKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const key = await tx.manager.findOne(AccessKeyEntity, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!key) throw AppError.notFound('access key', id);
     return key;
   }

@@ -62,7 +62,11 @@ export class ScimBearerGuard implements CanActivate {
   private async authenticate(header: string | undefined): Promise<CachedAccessKey | AuthFailure> {
     const bearer = parseBearer(header);
     if (bearer === 'missing') {
-      return new AuthFailure(401, 'missing_bearer', 'Authorization header with Bearer <ProjectID>:<AccessKey> is required');
+      return new AuthFailure(
+        401,
+        'missing_bearer',
+        'Authorization header with Bearer <ProjectID>:<AccessKey> is required',
+      );
     }
     if (bearer === 'malformed') {
       return new AuthFailure(401, 'malformed_bearer', 'Authorization must be Bearer <ProjectID>:<AccessKey>');
@@ -77,12 +81,23 @@ export class ScimBearerGuard implements CanActivate {
       return new AuthFailure(401, 'revoked_key', 'the access key has been revoked', key);
     }
     if (key.expiresAt && key.expiresAt.getTime() <= now) {
-      return new AuthFailure(401, 'expired_key', `the access key expired at ${key.expiresAt.toISOString()}`, key);
+      return new AuthFailure(
+        401,
+        'expired_key',
+        `the access key expired at ${key.expiresAt.toISOString()}`,
+        key,
+      );
     }
     if (!key.roles.includes(TENANT_ADMIN_ROLE)) {
-      return new AuthFailure(403, 'missing_role', `the access key lacks the "${TENANT_ADMIN_ROLE}" role`, key);
+      return new AuthFailure(
+        403,
+        'missing_role',
+        `the access key lacks the "${TENANT_ADMIN_ROLE}" role`,
+        key,
+      );
     }
-    if (!key.scimEnabled) return new AuthFailure(403, 'scim_disabled', 'SCIM is disabled for this tenant', key);
+    if (!key.scimEnabled)
+      return new AuthFailure(403, 'scim_disabled', 'SCIM is disabled for this tenant', key);
     return key;
   }
 

@@ -16,7 +16,10 @@ declare module 'fastify' {
   }
 }
 
-export function auditActorOf(request: FastifyRequest, principal?: Pick<ScimPrincipal, 'keyId' | 'keyName'>): AuditActor {
+export function auditActorOf(
+  request: FastifyRequest,
+  principal?: Pick<ScimPrincipal, 'keyId' | 'keyName'>,
+): AuditActor {
   return {
     keyId: principal?.keyId ?? null,
     name: principal?.keyName ?? null,
@@ -26,8 +29,10 @@ export function auditActorOf(request: FastifyRequest, principal?: Pick<ScimPrinc
   };
 }
 
-export const CurrentScimPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): ScimPrincipal => {
-  const principal = context.switchToHttp().getRequest<FastifyRequest>().scimPrincipal;
-  if (!principal) throw new Error('CurrentScimPrincipal used on a route without ScimBearerGuard');
-  return principal;
-});
+export const CurrentScimPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): ScimPrincipal => {
+    const principal = context.switchToHttp().getRequest<FastifyRequest>().scimPrincipal;
+    if (!principal) throw new Error('CurrentScimPrincipal used on a route without ScimBearerGuard');
+    return principal;
+  },
+);

@@ -22,9 +22,12 @@ export class ManagementGuard implements CanActivate {
       constantTimeEquals(bearer.projectId, this.config.PROJECT_ID) &&
       constantTimeEquals(bearer.secret, this.config.MANAGEMENT_KEY);
     if (!valid) {
-      throw new GraphQLError('missing or invalid management bearer (expected Bearer <PROJECT_ID>:<MANAGEMENT_KEY>)', {
-        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-      });
+      throw new GraphQLError(
+        'missing or invalid management bearer (expected Bearer <PROJECT_ID>:<MANAGEMENT_KEY>)',
+        {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        },
+      );
     }
     return true;
   }

@@ -3,8 +3,8 @@ import { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
-import { JobQueue } from '../../infra/queue/job-queue';
 import { MetricsRegistry } from '../../infra/metrics/metrics.registry';
+import { JobQueue } from '../../infra/queue/job-queue';
 import { REDIS } from '../../infra/redis/redis.module';
 import { Public } from '../admin-auth/public.decorator';
 import { OutboxRelay } from '../outbox/outbox.relay';
@@ -36,13 +36,17 @@ export class HealthController {
       check(async () => void (await this.redis.ping())),
     ]);
     const ready = postgres === 'ok' && redis === 'ok';
-    await reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { postgres, redis } });
+    await reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', checks: { postgres, redis } });
   }
 
   @Get('metrics')
   async metricsText(@Res() reply: FastifyReply): Promise<void> {
     await this.collectQueueGauges();
-    await reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+    await reply
+      .header('content-type', this.metrics.registry.contentType)
+      .send(await this.metrics.registry.metrics());
   }
 
   private async collectQueueGauges(): Promise<void> {

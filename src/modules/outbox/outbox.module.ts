@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 
 import { QueueModule } from '../../infra/queue/queue.module';
-import { Outbox } from './outbox.service';
 import { OutboxRelay } from './outbox.relay';
+import { Outbox } from './outbox.service';
 
 @Module({
   imports: [QueueModule],

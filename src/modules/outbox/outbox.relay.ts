@@ -95,10 +95,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const ids = rows.map((row) => row.id);
       // If Redis fails here the transaction rolls back and the rows stay pending for the next round.
       await withTimeout(
-        this.queue.publish(rows.map((row) => ({ id: `outbox-${row.id}`, name: row.job_name, data: row.payload }))),
+        this.queue.publish(
+          rows.map((row) => ({ id: `outbox-${row.id}`, name: row.job_name, data: row.payload })),
+        ),
         PUBLISH_TIMEOUT_MS,
       );
-      await manager.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+      await manager.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+        ids,
+      ]);
       this.metrics.outboxPublished.inc(rows.length);
       return rows.length;
     });

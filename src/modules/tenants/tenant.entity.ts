@@ -16,7 +16,8 @@ export class TenantEntity {
   @Column({ type: 'boolean', default: true })
   scimEnabled: boolean;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  /** Millisecond precision, so a JavaScript Date in a page cursor matches the row exactly. */
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ type: 'timestamptz' })

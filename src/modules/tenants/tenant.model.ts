@@ -29,7 +29,10 @@ export class TenantConnection {
   @Field(() => Int)
   totalCount: number;
 
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page; null on the last page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `after` to get the next page; null on the last page.',
+  })
   endCursor: string | null;
 
   @Field()

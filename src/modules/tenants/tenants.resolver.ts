@@ -28,12 +28,18 @@ export class TenantsResolver {
   }
 
   @Mutation(() => TenantModel)
-  createTenant(@Args('input') input: CreateTenantInput, @AdminActor() actor: AuditActor): Promise<TenantModel> {
+  createTenant(
+    @Args('input') input: CreateTenantInput,
+    @AdminActor() actor: AuditActor,
+  ): Promise<TenantModel> {
     return this.service.create(input, actor);
   }
 
   @Mutation(() => TenantModel)
-  updateTenant(@Args('input') input: UpdateTenantInput, @AdminActor() actor: AuditActor): Promise<TenantModel> {
+  updateTenant(
+    @Args('input') input: UpdateTenantInput,
+    @AdminActor() actor: AuditActor,
+  ): Promise<TenantModel> {
     return this.service.update(input, actor);
   }
 

@@ -7,9 +7,9 @@ import { UnitOfWork } from '../../database/unit-of-work';
 import { AuditActor, AuditRecorder } from '../audit/audit.recorder';
 import { Outbox } from '../outbox/outbox.service';
 import { TenantEntity } from './tenant.entity';
-import { TenantEvents } from './tenant-events';
 import { CreateTenantInput, UpdateTenantInput } from './tenant.inputs';
 import { TenantConnection } from './tenant.model';
+import { TenantEvents } from './tenant-events';
 
 export const MAX_PAGE = 200;
 
@@ -26,7 +26,10 @@ export class TenantsService {
   async create(input: CreateTenantInput, actor: AuditActor): Promise<TenantEntity> {
     return this.uow.run(async (tx) => {
       const tenant = await tx.manager.save(
-        tx.manager.create(TenantEntity, { name: input.name, jitProvisioning: input.jitProvisioning ?? false }),
+        tx.manager.create(TenantEntity, {
+          name: input.name,
+          jitProvisioning: input.jitProvisioning ?? false,
+        }),
       );
       await this.audit.record(tx, {
         tenantId: tenant.id,
@@ -72,10 +75,16 @@ export class TenantsService {
   }
 
   async update(input: UpdateTenantInput, actor: AuditActor): Promise<TenantEntity> {
-    const changed = (['name', 'jitProvisioning', 'scimEnabled'] as const).filter((field) => input[field] !== undefined);
-    if (changed.length === 0) throw AppError.badInput('nothing to update: give name, jitProvisioning or scimEnabled');
+    const changed = (['name', 'jitProvisioning', 'scimEnabled'] as const).filter(
+      (field) => input[field] !== undefined,
+    );
+    if (changed.length === 0)
+      throw AppError.badInput('nothing to update: give name, jitProvisioning or scimEnabled');
     const tenant = await this.uow.run(async (tx) => {
-      const current = await tx.manager.findOne(TenantEntity, { where: { id: input.id }, lock: { mode: 'pessimistic_write' } });
+      const current = await tx.manager.findOne(TenantEntity, {
+        where: { id: input.id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!current) throw AppError.notFound('tenant', input.id);
       for (const field of changed) Object.assign(current, { [field]: input[field] });
       const saved = await tx.manager.save(current);
@@ -102,7 +111,10 @@ export class TenantsService {
    */
   async delete(id: string, actor: AuditActor): Promise<TenantEntity> {
     const deleted = await this.uow.run(async (tx) => {
-      const tenant = await tx.manager.findOne(TenantEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const tenant = await tx.manager.findOne(TenantEntity, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!tenant) throw AppError.notFound('tenant', id);
       await tx.manager.delete(TenantEntity, { id });
       // Recorded deployment-wide (no tenant), so the purge does not erase the record of the deletion.
