@@ -79,7 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<NonNullable<T>> {
   const client = new Client({ connectionString: testDatabaseUrl('postgres') });
   await client.connect();
   try {
@@ -113,7 +113,7 @@ export async function eventually<T>(
   probe: () => Promise<T>,
   timeoutMs = 10_000,
   what = 'condition',
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
