@@ -79,7 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<NonNullable<T>> {
+async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: testDatabaseUrl('postgres') });
   await client.connect();
   try {
