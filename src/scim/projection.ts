@@ -30,7 +30,7 @@ export function projectResource(
   const exclude =
     include === undefined && nonEmpty(projection.excludedAttributes)
       ? selection(rt, projection.excludedAttributes)
-      : new Map();
+      : (new Map() as Selection);
   const out: JsonObject = { schemas: resource.schemas };
   for (const key of Object.keys(resource)) {
     if (key === 'schemas') continue;

@@ -2,7 +2,7 @@ import { LIST_RESPONSE_SCHEMA, SEARCH_REQUEST_SCHEMA } from './constants';
 import { ScimError } from './errors';
 import { DEFAULT_FILTER_LIMITS, type Filter, type FilterLimits } from './filter/ast';
 import { parseFilter } from './filter/parse-filter';
-import { findKey, getCI, isPlainObject, type JsonObject } from './internal/object';
+import { findKey, getCI, isPlainObject } from './internal/object';
 import { type AttrPath, parseAttrPath } from './path/attr-path';
 import { findExtension, resolveAttribute } from './schema/resolver';
 import type { ResourceTypeDefinition } from './schema/types';
