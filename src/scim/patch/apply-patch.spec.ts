@@ -241,6 +241,16 @@ describe('applyPatch on User: resulting attributes', () => {
     expect(result.resource).not.toBe(user);
   });
 
+  it('takes the extension URN itself as a path', () => {
+    const added = patchUser([
+      { op: 'add', path: E, value: { department: 'Eng', costCenter: 'CC1' } },
+    ]).resource;
+    expect(added[E]).toEqual({ department: 'Eng', costCenter: 'CC1' });
+    const removed = patchUser([{ op: 'remove', path: E }], added).resource;
+    expect(removed[E]).toBeUndefined();
+    expect(removed.schemas).toEqual([CORE_USER_SCHEMA]);
+  });
+
   it('removing the last extension attribute removes the extension and its URN', () => {
     const user = { ...baseUser(), schemas: [CORE_USER_SCHEMA, E], [E]: { department: 'Eng' } };
     const { resource } = patchUser([{ op: 'remove', path: `${E}:department` }], user);
