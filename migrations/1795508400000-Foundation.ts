@@ -53,6 +53,7 @@ export class Foundation1795508400000 implements MigrationInterface {
         "actor_name" text,
         "target_id" text,
         "target_login" text,
+        "target_email" text,
         "target_display_name" text,
         "http_status" smallint,
         "scim_type" text,

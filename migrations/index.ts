@@ -1,4 +1,6 @@
 // Every migration in order. Listed explicitly so ts-node, ts-jest and compiled JS load the same set.
 import { Foundation1795508400000 } from './1795508400000-Foundation';
+import { ScimResources1795509300000 } from './1795509300000-ScimResources';
+import { Sessions1795509400000 } from './1795509400000-Sessions';
 
-export const MIGRATIONS = [Foundation1795508400000];
+export const MIGRATIONS = [Foundation1795508400000, ScimResources1795509300000, Sessions1795509400000];

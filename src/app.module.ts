@@ -16,7 +16,11 @@ import { AccessKeysModule } from './modules/access-keys/access-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
+import { ScimBulkModule } from './modules/scim-bulk/scim-bulk.module';
+import { ScimGroupsModule } from './modules/scim-groups/scim-groups.module';
 import { ScimTransportModule } from './modules/scim-transport/scim-transport.module';
+import { ScimUsersModule } from './modules/scim-users/scim-users.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 
 export interface AppOptions {
@@ -27,7 +31,7 @@ export interface AppOptions {
 }
 
 /** The domain modules; both the API and the worker entry point build on them. */
-const DOMAIN_MODULES = [AuditModule, OutboxModule, TenantsModule, AccessKeysModule];
+const DOMAIN_MODULES = [AuditModule, OutboxModule, TenantsModule, AccessKeysModule, SessionsModule];
 
 @Module({})
 export class AppModule {
@@ -40,7 +44,14 @@ export class AppModule {
       QueueModule.forRoot(options.runWorker),
     ];
     const http = options.http
-      ? [GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions()), HealthModule, ScimTransportModule]
+      ? [
+          GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions()),
+          HealthModule,
+          ScimUsersModule,
+          ScimGroupsModule,
+          ScimBulkModule,
+          ScimTransportModule,
+        ]
       : [];
     return {
       module: AppModule,

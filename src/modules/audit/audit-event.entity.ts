@@ -43,6 +43,9 @@ export class AuditEventEntity {
   targetLogin: string | null;
 
   @Column({ type: 'text', nullable: true })
+  targetEmail: string | null;
+
+  @Column({ type: 'text', nullable: true })
   targetDisplayName: string | null;
 
   @Column({ type: 'smallint', nullable: true })

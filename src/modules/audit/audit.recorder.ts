@@ -26,6 +26,7 @@ export interface AuditEventInput {
   actor?: AuditActor;
   targetId?: string | null;
   targetLogin?: string | null;
+  targetEmail?: string | null;
   targetDisplayName?: string | null;
   httpStatus?: number | null;
   scimType?: string | null;
@@ -58,6 +59,7 @@ function toRow(event: AuditEventInput): AuditEventEntity {
     actorName: event.actor?.name ?? null,
     targetId: event.targetId ?? null,
     targetLogin: event.targetLogin ?? null,
+    targetEmail: event.targetEmail ?? null,
     targetDisplayName: event.targetDisplayName ?? null,
     httpStatus: event.httpStatus ?? null,
     scimType: event.scimType ?? null,

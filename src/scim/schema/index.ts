@@ -4,6 +4,7 @@ export * from './discovery';
 export { ENTERPRISE_USER_SCHEMA_DEFINITION } from './enterprise-user';
 export { GROUP_SCHEMA } from './group';
 export {
+  findAttribute,
   findExtension,
   findSchema,
   requireAttribute,

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+
+import { AccessKeysModule } from '../access-keys/access-keys.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { ScimGroupsController } from './scim-groups.controller';
+import { ScimGroupsRepository } from './scim-groups.repository';
+import { ScimGroupsService } from './scim-groups.service';
+
+@Module({
+  imports: [AccessKeysModule, OutboxModule],
+  controllers: [ScimGroupsController],
+  providers: [ScimGroupsService, ScimGroupsRepository],
+  exports: [ScimGroupsService, ScimGroupsRepository],
+})
+export class ScimGroupsModule {}

@@ -1,0 +1,95 @@
+import { ENTERPRISE_USER_SCHEMA, etagFromVersion, ScimResource, USER_RESOURCE_TYPE } from '../../scim';
+
+/** A scim_user row as the repository reads it. */
+export interface ScimUserRow {
+  id: string;
+  tenant_id: string;
+  user_name: string;
+  external_id: string | null;
+  display_name: string | null;
+  active: boolean;
+  primary_email: string | null;
+  data: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The indexed columns derived from a canonical SCIM user. */
+export interface ScimUserColumns {
+  userName: string;
+  externalId: string | null;
+  displayName: string | null;
+  active: boolean;
+  emailValues: string[];
+  primaryEmail: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface UserGroupRef {
+  value: string;
+  display: string;
+}
+
+interface Email {
+  value?: unknown;
+  primary?: unknown;
+  type?: unknown;
+}
+
+/** The row columns for a canonical resource (as parseUser or applyPatch return it). */
+export function toUserColumns(resource: ScimResource): ScimUserColumns {
+  const { id: _id, meta: _meta, groups: _groups, ...data } = resource;
+  const emails = Array.isArray(resource.emails) ? (resource.emails as Email[]) : [];
+  const values = emails
+    .map((email) => email.value)
+    .filter((value): value is string => typeof value === 'string');
+  const primary =
+    emails.find((email) => email.primary === true && typeof email.value === 'string') ??
+    emails.find((email) => email.type === 'work' && typeof email.value === 'string') ??
+    emails.find((email) => typeof email.value === 'string');
+  return {
+    userName: String(resource.userName),
+    externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
+    displayName: typeof resource.displayName === 'string' ? resource.displayName : null,
+    // RFC 7643 leaves an absent `active` to the provider: a pushed user is active until told otherwise.
+    active: resource.active !== false,
+    emailValues: [...new Set(values.map((value) => value.toLowerCase()))],
+    primaryEmail: typeof primary?.value === 'string' ? primary.value : null,
+    data,
+  };
+}
+
+export const userLocation = (baseUrl: string, id: string) => `${baseUrl}/Users/${id}`;
+
+/** The full SCIM resource of a row; `groups` is given when the caller loaded memberships. */
+export function toUserResource(row: ScimUserRow, baseUrl: string, groups?: UserGroupRef[]): ScimResource {
+  const data = row.data;
+  const schemas = [USER_RESOURCE_TYPE.schema.id];
+  if (data[ENTERPRISE_USER_SCHEMA] !== undefined) schemas.push(ENTERPRISE_USER_SCHEMA);
+  const { schemas: _stored, ...attributes } = data;
+  return {
+    schemas,
+    id: row.id,
+    ...(row.external_id !== null && { externalId: row.external_id }),
+    userName: row.user_name,
+    ...attributes,
+    active: row.active,
+    ...(groups &&
+      groups.length > 0 && {
+        groups: groups.map((group) => ({
+          value: group.value,
+          $ref: `${baseUrl}/Groups/${group.value}`,
+          display: group.display,
+          type: 'direct',
+        })),
+      }),
+    meta: {
+      resourceType: 'User',
+      created: row.created_at.toISOString(),
+      lastModified: row.updated_at.toISOString(),
+      location: userLocation(baseUrl, row.id),
+      version: etagFromVersion(row.version),
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
+import { ListQuery, USER_RESOURCE_TYPE } from '../../scim';
+import { ScimUserColumns, ScimUserRow } from './scim-user.mapper';
+import { USER_FILTER_MAP } from './user-filter-map';
+
+const COLUMNS = `u.id, u.tenant_id, u.user_name, u.external_id, u.display_name, u.active, u.primary_email,
+  u.data, u.version, u.created_at, u.updated_at`;
+
+const LIST_SPEC: ListSpec = {
+  from: 'scim_user u',
+  idColumn: 'u.id',
+  tenantColumn: 'u.tenant_id',
+  select: COLUMNS,
+  filterMap: USER_FILTER_MAP,
+  coreSchema: USER_RESOURCE_TYPE.schema.id,
+  sortKeys: {
+    id: { sql: 'u.id', type: 'uuid' },
+    userName: { sql: 'lower(u.user_name)', type: 'text' },
+    displayName: { sql: `lower(coalesce(u.display_name, ''))`, type: 'text' },
+    externalId: { sql: `coalesce(u.external_id, '')`, type: 'text' },
+    'meta.created': { sql: 'u.created_at', type: 'timestamptz' },
+    'meta.lastModified': { sql: 'u.updated_at', type: 'timestamptz' },
+  },
+};
+
+/** SQL for scim_user. Every statement is scoped by tenant_id first. */
+@Injectable()
+export class ScimUsersRepository {
+  async insert(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    columns: ScimUserColumns,
+  ): Promise<ScimUserRow> {
+    const [row] = await manager.query<ScimUserRow[]>(
+      `INSERT INTO scim_user (tenant_id, id, user_name, external_id, display_name, active, email_values, primary_email, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       RETURNING ${COLUMNS.replace(/u\./g, '')}`,
+      [
+        tenantId,
+        id,
+        columns.userName,
+        columns.externalId,
+        columns.displayName,
+        columns.active,
+        columns.emailValues,
+        columns.primaryEmail,
+        columns.data,
+      ],
+    );
+    return row;
+  }
+
+  async update(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    columns: ScimUserColumns,
+  ): Promise<ScimUserRow> {
+    const [rows] = await manager.query<[ScimUserRow[], number]>(
+      `UPDATE scim_user SET user_name = $3, external_id = $4, display_name = $5, active = $6, email_values = $7,
+              primary_email = $8, data = $9, version = version + 1, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2
+        RETURNING ${COLUMNS.replace(/u\./g, '')}`,
+      [
+        tenantId,
+        id,
+        columns.userName,
+        columns.externalId,
+        columns.displayName,
+        columns.active,
+        columns.emailValues,
+        columns.primaryEmail,
+        columns.data,
+      ],
+    );
+    return rows[0];
+  }
+
+  async findById(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    lock = false,
+  ): Promise<ScimUserRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await manager.query<ScimUserRow[]>(
+      `SELECT ${COLUMNS} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      [tenantId, id],
+    );
+    return row;
+  }
+
+  async delete(manager: EntityManager, tenantId: string, id: string): Promise<void> {
+    // Memberships go with the user through the foreign key (ON DELETE CASCADE).
+    await manager.query(`DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  }
+
+  list(
+    manager: EntityManager,
+    tenantId: string,
+    query: ListQuery,
+  ): Promise<ListPage<ScimUserRow & Record<string, unknown>>> {
+    return listPage(manager, LIST_SPEC, tenantId, query);
+  }
+}
+
+export const isUuid = (value: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import { Tx, UnitOfWork } from '../../database/unit-of-work';
+import { ListPage } from '../../persistence/list-query';
+import { groupsOfUsers } from '../../persistence/membership-queries';
+import { isUniqueViolation } from '../../persistence/unique-violation';
+import {
+  applyPatch,
+  ListQuery,
+  parsePatchRequest,
+  parseUser,
+  ScimError,
+  ScimResource,
+  USER_RESOURCE_TYPE,
+} from '../../scim';
+import { AuditRecorder } from '../audit/audit.recorder';
+import { Outbox } from '../outbox/outbox.service';
+import { checkPreconditions, Preconditions, ScimCaller } from '../scim-transport/scim-caller';
+import { scimBaseUrl } from '../scim-transport/scim-reply';
+import { ScimUserRow, toUserColumns, toUserResource } from './scim-user.mapper';
+import { ScimUsersRepository } from './scim-users.repository';
+
+export interface UserResult {
+  resource: ScimResource;
+  version: number;
+}
+
+type UserEventType =
+  'scim.user.created' | 'scim.user.updated' | 'scim.user.deactivated' | 'scim.user.reactivated';
+
+/**
+ * SCIM Users: each write is one transaction holding the row, its version bump, the audit event
+ * and the outbox row that makes the user's sessions pick the change up.
+ */
+@Injectable()
+export class ScimUsersService {
+  private readonly baseUrl: string;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly dataSource: DataSource,
+    private readonly users: ScimUsersRepository,
+    private readonly audit: AuditRecorder,
+    private readonly outbox: Outbox,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.baseUrl = scimBaseUrl(config);
+  }
+
+  async create(caller: ScimCaller, body: unknown): Promise<UserResult> {
+    // Any password is discarded here: users sign in through SSO (see scim-user.entity.ts).
+    const { resource } = parseUser(body, { mode: 'create' });
+    const columns = toUserColumns(resource);
+    try {
+      return await this.uow.run(async (tx) => {
+        const row = await this.users.insert(tx.manager, caller.tenantId, randomUUID(), columns);
+        await this.recordChange(
+          tx,
+          caller,
+          row,
+          'scim.user.created',
+          Object.keys(columns.data).filter((k) => k !== 'schemas'),
+        );
+        return this.result(row, []);
+      });
+    } catch (error) {
+      throw this.conflictOr(error, columns.userName);
+    }
+  }
+
+  async get(tenantId: string, id: string, withGroups: boolean): Promise<UserResult> {
+    const row = await this.users.findById(this.dataSource.manager, tenantId, id);
+    if (!row) throw notFound(id);
+    const groups = withGroups
+      ? (await groupsOfUsers(this.dataSource.manager, tenantId, [row.id])).get(row.id)
+      : [];
+    return this.result(row, groups ?? []);
+  }
+
+  async list(
+    tenantId: string,
+    query: ListQuery,
+    withGroups: boolean,
+  ): Promise<{ page: ListPage<ScimUserRow>; resources: ScimResource[] }> {
+    const manager = this.dataSource.manager;
+    const page = await this.users.list(manager, tenantId, query);
+    const groups = withGroups
+      ? await groupsOfUsers(
+          manager,
+          tenantId,
+          page.rows.map((row) => row.id),
+        )
+      : new Map<string, Array<{ value: string; display: string }>>();
+    return {
+      page,
+      resources: page.rows.map((row) => toUserResource(row, this.baseUrl, groups.get(row.id) ?? [])),
+    };
+  }
+
+  async replace(
+    caller: ScimCaller,
+    id: string,
+    body: unknown,
+    preconditions: Preconditions,
+  ): Promise<UserResult> {
+    return this.write(caller, id, preconditions, (existing) => {
+      const { resource } = parseUser(body, { mode: 'replace', existing });
+      return { resource, changed: changedTopLevel(existing, resource) };
+    });
+  }
+
+  async patch(
+    caller: ScimCaller,
+    id: string,
+    body: unknown,
+    preconditions: Preconditions,
+  ): Promise<UserResult> {
+    const operations = parsePatchRequest(body);
+    return this.write(caller, id, preconditions, (existing) => {
+      const result = applyPatch(existing, operations, USER_RESOURCE_TYPE);
+      return {
+        resource: result.resource,
+        changed: result.changedAttributes.filter((name) => name !== 'password'),
+      };
+    });
+  }
+
+  async delete(caller: ScimCaller, id: string, preconditions: Preconditions): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const row = await this.users.findById(tx.manager, caller.tenantId, id, true);
+      if (!row) throw notFound(id);
+      checkPreconditions(preconditions, row.version);
+      await this.users.delete(tx.manager, caller.tenantId, id);
+      await this.audit.record(tx, {
+        tenantId: caller.tenantId,
+        category: 'SCIMEvent',
+        type: 'scim.user.deleted',
+        actor: caller.actor,
+        targetId: row.id,
+        targetLogin: row.user_name,
+        targetEmail: row.primary_email,
+        targetDisplayName: row.display_name,
+        httpStatus: 204,
+      });
+      await this.outbox.add(
+        tx,
+        'sessions.revoke',
+        { tenantId: caller.tenantId, userIds: [row.id], reason: 'user deleted' },
+        caller.tenantId,
+      );
+    });
+  }
+
+  /** Read-modify-write under a row lock, so concurrent PATCHes of one user serialise. */
+  private async write(
+    caller: ScimCaller,
+    id: string,
+    preconditions: Preconditions,
+    change: (existing: ScimResource) => { resource: ScimResource; changed: readonly string[] },
+  ): Promise<UserResult> {
+    let userName = '';
+    try {
+      return await this.uow.run(async (tx) => {
+        const before = await this.users.findById(tx.manager, caller.tenantId, id, true);
+        if (!before) throw notFound(id);
+        checkPreconditions(preconditions, before.version);
+        const existing = toUserResource(before, this.baseUrl);
+        const { resource, changed } = change(existing);
+        const columns = toUserColumns(resource);
+        userName = columns.userName;
+        const groups = (await groupsOfUsers(tx.manager, caller.tenantId, [id])).get(id) ?? [];
+        if (changed.length === 0) return this.result(before, groups);
+
+        const after = await this.users.update(tx.manager, caller.tenantId, id, columns);
+        const type: UserEventType =
+          before.active && !after.active
+            ? 'scim.user.deactivated'
+            : !before.active && after.active
+              ? 'scim.user.reactivated'
+              : 'scim.user.updated';
+        await this.recordChange(tx, caller, after, type, [...changed]);
+        return this.result(after, groups);
+      });
+    } catch (error) {
+      throw this.conflictOr(error, userName);
+    }
+  }
+
+  private async recordChange(
+    tx: Tx,
+    caller: ScimCaller,
+    row: ScimUserRow,
+    type: UserEventType,
+    changedAttributes: string[],
+  ): Promise<void> {
+    await this.audit.record(tx, {
+      tenantId: caller.tenantId,
+      category: 'SCIMEvent',
+      type,
+      actor: caller.actor,
+      targetId: row.id,
+      targetLogin: row.user_name,
+      targetEmail: row.primary_email,
+      targetDisplayName: row.display_name,
+      httpStatus: type === 'scim.user.created' ? 201 : 200,
+      changedAttributes,
+    });
+    if (type === 'scim.user.deactivated') {
+      await this.outbox.add(
+        tx,
+        'sessions.revoke',
+        { tenantId: caller.tenantId, userIds: [row.id], reason: 'user deactivated' },
+        caller.tenantId,
+      );
+    } else if (type !== 'scim.user.created') {
+      await this.outbox.add(
+        tx,
+        'sessions.flag',
+        { tenantId: caller.tenantId, userIds: [row.id], reason: type },
+        caller.tenantId,
+      );
+    }
+  }
+
+  private result(row: ScimUserRow, groups: Array<{ value: string; display: string }>): UserResult {
+    return { resource: toUserResource(row, this.baseUrl, groups), version: row.version };
+  }
+
+  private conflictOr(error: unknown, userName: string): unknown {
+    if (isUniqueViolation(error, 'ux_scim_user_user_name')) {
+      return ScimError.uniqueness(`userName "${userName}" is already taken in this tenant`);
+    }
+    return error;
+  }
+}
+
+function notFound(id: string): ScimError {
+  return ScimError.notFound(`User ${id} not found`);
+}
+
+/** Top-level attribute names whose values differ (for PUT, which the PATCH engine does not see). */
+function changedTopLevel(before: ScimResource, after: ScimResource): string[] {
+  const ignore = new Set(['id', 'meta', 'schemas', 'groups']);
+  const names = new Set([...Object.keys(before), ...Object.keys(after)].filter((name) => !ignore.has(name)));
+  return [...names].filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+}
