@@ -2,5 +2,11 @@
 import { Foundation1795508400000 } from './1795508400000-Foundation';
 import { ScimResources1795509300000 } from './1795509300000-ScimResources';
 import { Sessions1795509400000 } from './1795509400000-Sessions';
+import { RolesAndSigningKeys1795509500000 } from './1795509500000-RolesAndSigningKeys';
 
-export const MIGRATIONS = [Foundation1795508400000, ScimResources1795509300000, Sessions1795509400000];
+export const MIGRATIONS = [
+  Foundation1795508400000,
+  ScimResources1795509300000,
+  Sessions1795509400000,
+  RolesAndSigningKeys1795509500000,
+];

@@ -16,6 +16,7 @@ import { AccessKeysModule } from './modules/access-keys/access-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
+import { RoleMappingModule } from './modules/role-mapping/role-mapping.module';
 import { ScimBulkModule } from './modules/scim-bulk/scim-bulk.module';
 import { ScimGroupsModule } from './modules/scim-groups/scim-groups.module';
 import { ScimTransportModule } from './modules/scim-transport/scim-transport.module';
@@ -31,7 +32,14 @@ export interface AppOptions {
 }
 
 /** The domain modules; both the API and the worker entry point build on them. */
-const DOMAIN_MODULES = [AuditModule, OutboxModule, TenantsModule, AccessKeysModule, SessionsModule];
+const DOMAIN_MODULES = [
+  AuditModule,
+  OutboxModule,
+  TenantsModule,
+  AccessKeysModule,
+  RoleMappingModule,
+  SessionsModule,
+];
 
 @Module({})
 export class AppModule {

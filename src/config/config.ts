@@ -42,6 +42,17 @@ const configSchema = z
     SCIM_MAX_PAYLOAD_BYTES: positiveInt(1_048_576),
     AUDIT_RETENTION_DAYS: positiveInt(400),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
+    /** Lifetime of a session JWT; its claims are at most this stale. */
+    SESSION_TTL_SECONDS: positiveInt(600),
+    /** Lifetime of a refresh JWT (and of the session, unless refreshed). */
+    REFRESH_TTL_SECONDS: positiveInt(30 * 24 * 3_600),
+    /** A new signing key takes over after this many days; old keys keep verifying until their tokens expire. */
+    SIGNING_KEY_ROTATION_DAYS: positiveInt(30),
+    /**
+     * Encrypts the JWT signing keys at rest (at least 32 characters). Defaults to a key derived from
+     * MANAGEMENT_KEY; set it separately so the management key can rotate without new signing keys.
+     */
+    SIGNING_KEY_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
   })
   .transform((env) => ({
     ...env,

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+
+import { OutboxModule } from '../outbox/outbox.module';
+import { RoleMappingResolver } from './role-mapping.resolver';
+import { RoleMappingService } from './role-mapping.service';
+
+@Module({
+  imports: [OutboxModule],
+  providers: [RoleMappingService, RoleMappingResolver],
+  exports: [RoleMappingService],
+})
+export class RoleMappingModule {}
