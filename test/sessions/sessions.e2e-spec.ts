@@ -3,7 +3,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 
 import { createTenant, provisionedTenant } from '../support/factories';
-import { newUser, patchOps, ScimClient,scimClient } from '../support/scim-client';
+import { newUser, patchOps, ScimClient, scimClient } from '../support/scim-client';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
 const CREATE_SESSION = `mutation($input: CreateSessionInput!) { createSession(input: $input) { sessionJwt refreshJwt } }`;
