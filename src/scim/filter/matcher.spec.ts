@@ -50,6 +50,12 @@ describe('matchesFilter', () => {
     [`${ENTERPRISE_USER_SCHEMA}:department eq "sales"`, true],
     [`${ENTERPRISE_USER_SCHEMA}:manager.value eq "m1"`, true],
     ['userName eq "x" or (active eq true and name.familyName sw "J")', true],
+    // Entra's `attr[filter].sub op value`: the SAME element must match both.
+    ['emails[type eq "work"].value eq "BJENSEN@example.com"', true],
+    ['emails[type eq "work"].value eq "babs@jensen.org"', false], // that address is the home one
+    ['emails[type eq "home"].value eq "babs@jensen.org"', true],
+    ['emails[type eq "other"].value pr', false],
+    ['emails[type eq "home" or type eq "work"].value co "jensen.org"', true],
   ])('%s -> %s', (text, expected) => {
     expect(matchesFilter(user, parseFilter(text, USER_RESOURCE_TYPE), USER_RESOURCE_TYPE)).toBe(expected);
   });

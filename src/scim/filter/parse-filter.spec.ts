@@ -174,6 +174,76 @@ describe('parseFilter (validated against User)', () => {
         ],
       },
     ],
+    // Entra: a value path followed by a sub-attribute and a comparison (not in the RFC grammar)
+    // is the value path whose filter also compares that sub-attribute of the same element.
+    [
+      'emails[type eq "work"].value eq "x@y.com"',
+      {
+        kind: 'valuePath',
+        path: p('emails'),
+        filter: { kind: 'and', filters: [eq('emails', 'work', 'type'), eq('emails', 'x@y.com', 'value')] },
+      },
+    ],
+    [
+      'EMAILS[TYPE EQ "work"].Value Eq "x@y.com" and active eq true',
+      {
+        kind: 'and',
+        filters: [
+          {
+            kind: 'valuePath',
+            path: p('emails'),
+            filter: {
+              kind: 'and',
+              filters: [eq('emails', 'work', 'type'), eq('emails', 'x@y.com', 'value')],
+            },
+          },
+          eq('active', true),
+        ],
+      },
+    ],
+    [
+      'emails[type eq "work" and primary eq true].value pr',
+      {
+        kind: 'valuePath',
+        path: p('emails'),
+        filter: {
+          kind: 'and',
+          filters: [
+            eq('emails', 'work', 'type'),
+            eq('emails', true, 'primary'),
+            { kind: 'present', path: p('emails', 'value') },
+          ],
+        },
+      },
+    ],
+    [
+      'emails[type eq "work" or type eq "other"].value sw "a"',
+      {
+        kind: 'valuePath',
+        path: p('emails'),
+        filter: {
+          kind: 'and',
+          filters: [
+            { kind: 'or', filters: [eq('emails', 'work', 'type'), eq('emails', 'other', 'type')] },
+            { kind: 'compare', path: p('emails', 'value'), op: 'sw', value: 'a' },
+          ],
+        },
+      },
+    ],
+    [
+      `${E}:manager[value eq "m1"].displayName eq "Boss"`,
+      {
+        kind: 'valuePath',
+        path: p('manager', undefined, E),
+        filter: {
+          kind: 'and',
+          filters: [
+            { kind: 'compare', path: p('manager', 'value', E), op: 'eq', value: 'm1' },
+            { kind: 'compare', path: p('manager', 'displayName', E), op: 'eq', value: 'Boss' },
+          ],
+        },
+      },
+    ],
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(parseFilter(text, USER_RESOURCE_TYPE)).toEqual(expected);
@@ -240,6 +310,13 @@ describe('parseFilter errors', () => {
     ['emails[type eq "work"', /"\]"/],
     ['emails[type eq "a" and emails[value pr]]', /./],
     ['emails[value.x eq "a"]', /sub-attribute/],
+    ['emails[type eq "work"].value', /operator/],
+    ['emails[type eq "work"].value eq', /value/],
+    ['emails[type eq "work"].nope eq "a"', /Unknown attribute/],
+    ['emails[type eq "work"].value.x eq "a"', /sub-attribute/],
+    ['emails[type eq "work"]..value eq "a"', /sub-attribute/],
+    ['emails[type eq "work"] .value eq "a"', /end of input/],
+    ['emails[type eq "work"].value eq "a"].value eq "b"', /end of input/],
     ['foo eq "a"', /Unknown attribute "foo"/],
     ['name.nope eq "a"', /Unknown attribute/],
     ['urn:example:unknown:User:userName eq "a"', /Unknown attribute/],

@@ -13,7 +13,8 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * Recursive-descent parser for the filter grammar of RFC 7644 §3.4.2.2 (with errata 4690/7322:
- * no valuePath inside a valuePath). Precedence: grouping, then `not`, then `and`, then `or`.
+ * no valuePath inside a valuePath), plus Entra's `attr[filter].sub op value`, read as
+ * `attr[filter and sub op value]`. Precedence: grouping, then `not`, then `and`, then `or`.
  * Keywords and operators are case-insensitive. Produces a syntax tree; names are checked
  * against a schema afterwards (validate.ts).
  */
@@ -110,8 +111,43 @@ export class FilterParser {
       if (path.subAttr !== undefined)
         throw this.fail(`"[" must follow a top-level attribute at position ${token.pos}`);
       this.index++;
-      return { kind: 'valuePath', path, filter: this.parseBracket(path) };
+      const inner = this.parseBracket(path);
+      const sub = this.subAttributeAfterBracket(path);
+      if (sub === undefined) return { kind: 'valuePath', path, filter: inner };
+      // Entra: `emails[type eq "work"].value eq "x"` means `emails[type eq "work" and value eq "x"]`.
+      const comparison = this.parseComparison(sub);
+      return { kind: 'valuePath', path, filter: { kind: 'and', filters: [...conjuncts(inner), comparison] } };
     }
+    return this.parseComparison(path);
+  }
+
+  /**
+   * `.sub` written right after the closing bracket (no space), as in `emails[type eq "work"].value`.
+   * Not in the RFC 7644 filter grammar, but Entra sends it when a filtered sub-attribute is the
+   * matching attribute. Returns the sub-attribute's path inside `parent`.
+   */
+  private subAttributeAfterBracket(parent: AttrPath): AttrPath | undefined {
+    const after = this.peek();
+    const close = this.tokens[this.index - 1];
+    if (after?.type !== 'word' || !after.text.startsWith('.') || after.pos !== close.pos + 1)
+      return undefined;
+    if (!/^\.[^.]+$/.test(after.text))
+      throw this.fail(
+        `Invalid sub-attribute "${truncate(after.text, 40)}" after "]" at position ${after.pos}`,
+      );
+    this.index++;
+    const sub = parseAttrPath(after.text.slice(1), this.fail);
+    if (sub.subAttr !== undefined || sub.schema !== undefined)
+      throw this.fail(`Invalid sub-attribute "${truncate(after.text, 40)}" at position ${after.pos}`);
+    return {
+      ...(parent.schema !== undefined && { schema: parent.schema }),
+      attr: parent.attr,
+      subAttr: sub.attr,
+    };
+  }
+
+  /** `op value` or `pr` after an attribute path. */
+  private parseComparison(path: AttrPath): Filter {
     const opToken = this.next();
     if (opToken?.type !== 'word') throw this.unexpected(opToken, 'an operator');
     const op = opToken.text.toLowerCase();
@@ -190,6 +226,11 @@ export class FilterParser {
       return this.fail(`Expected ${expected} at position ${this.text.length} (end of input)`);
     return this.fail(`Expected ${expected} at position ${token.pos}, found "${truncate(token.text, 40)}"`);
   }
+}
+
+/** The filters of a conjunction, or the filter itself. */
+function conjuncts(filter: Filter): Filter[] {
+  return filter.kind === 'and' ? [...filter.filters] : [filter];
 }
 
 function flatten(kind: 'and' | 'or', filters: Filter[]): Filter[] {
