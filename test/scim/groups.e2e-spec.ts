@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 
 import { GROUP_SCHEMA, patchOps } from '../support/scim-client';
-import { testDatabaseUrl } from '../support/test-env';
 import { startTestApp, TestApp } from '../support/test-app';
+import { testDatabaseUrl } from '../support/test-env';
 import {
   auditEvents,
   BASE,

@@ -7,8 +7,8 @@ import {
   GROUP_SCHEMA,
   newUser,
   SCIM,
-  scimClient,
   ScimClient,
+  scimClient,
 } from '../support/scim-client';
 import { TestApp } from '../support/test-app';
 

@@ -62,9 +62,52 @@ export function toUserColumns(resource: ScimResource): ScimUserColumns {
 
 export const userLocation = (baseUrl: string, id: string) => `${baseUrl}/Users/${id}`;
 
-/** The full SCIM resource of a row; `groups` is given when the caller loaded memberships. */
-export function toUserResource(row: ScimUserRow, baseUrl: string, groups?: UserGroupRef[]): ScimResource {
-  const data = row.data;
+/** The display names of manager users, by id (see `managerIdOf`). */
+export type ManagerNames = ReadonlyMap<string, string>;
+
+/** The enterprise `manager.value` of a row, when it can name a user of the tenant. */
+export function managerIdOf(row: ScimUserRow): string | undefined {
+  const extension = row.data[ENTERPRISE_USER_SCHEMA] as { manager?: { value?: unknown } } | undefined;
+  const value = extension?.manager?.value;
+  return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * manager.$ref and manager.displayName are readOnly (RFC 7643 §4.3): the server derives them from
+ * the manager user when it is one of the tenant's, at read time, so a renamed manager shows at once.
+ */
+function withManager(
+  data: Record<string, unknown>,
+  baseUrl: string,
+  managerId: string | undefined,
+  managers: ManagerNames | undefined,
+): Record<string, unknown> {
+  const name = managerId === undefined ? undefined : managers?.get(managerId);
+  if (managerId === undefined || name === undefined) return data;
+  const extension = data[ENTERPRISE_USER_SCHEMA] as Record<string, unknown>;
+  const manager = extension.manager as Record<string, unknown>;
+  return {
+    ...data,
+    [ENTERPRISE_USER_SCHEMA]: {
+      ...extension,
+      manager: { ...manager, $ref: userLocation(baseUrl, managerId), displayName: name },
+    },
+  };
+}
+
+/**
+ * The full SCIM resource of a row; `groups` is given when the caller loaded memberships,
+ * `managers` when it looked up the manager's name.
+ */
+export function toUserResource(
+  row: ScimUserRow,
+  baseUrl: string,
+  groups?: UserGroupRef[],
+  managers?: ManagerNames,
+): ScimResource {
+  const data = withManager(row.data, baseUrl, managerIdOf(row), managers);
   const schemas = [USER_RESOURCE_TYPE.schema.id];
   if (data[ENTERPRISE_USER_SCHEMA] !== undefined) schemas.push(ENTERPRISE_USER_SCHEMA);
   const { schemas: _stored, ...attributes } = data;

@@ -94,6 +94,16 @@ export class ScimUsersRepository {
     return row;
   }
 
+  /** Display names (else userNames) of these users, for the `manager` of the users that name them. */
+  async displayNames(manager: EntityManager, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await manager.query<Array<{ id: string; name: string }>>(
+      `SELECT id, coalesce(display_name, user_name) AS name FROM scim_user WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+      [tenantId, ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   async delete(manager: EntityManager, tenantId: string, id: string): Promise<void> {
     // Memberships go with the user through the foreign key (ON DELETE CASCADE).
     await manager.query(`DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);

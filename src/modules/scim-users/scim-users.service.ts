@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { Tx, UnitOfWork } from '../../database/unit-of-work';
@@ -21,7 +21,7 @@ import { AuditRecorder } from '../audit/audit.recorder';
 import { Outbox } from '../outbox/outbox.service';
 import { checkPreconditions, Preconditions, ScimCaller } from '../scim-transport/scim-caller';
 import { scimBaseUrl } from '../scim-transport/scim-reply';
-import { ScimUserRow, toUserColumns, toUserResource } from './scim-user.mapper';
+import { managerIdOf, ManagerNames, ScimUserRow, toUserColumns, toUserResource } from './scim-user.mapper';
 import { ScimUsersRepository } from './scim-users.repository';
 
 export interface UserResult {
@@ -65,7 +65,7 @@ export class ScimUsersService {
           'scim.user.created',
           Object.keys(columns.data).filter((k) => k !== 'schemas'),
         );
-        return this.result(row, []);
+        return this.result(tx.manager, caller.tenantId, row, []);
       });
     } catch (error) {
       throw this.conflictOr(error, columns.userName);
@@ -78,7 +78,7 @@ export class ScimUsersService {
     const groups = withGroups
       ? (await groupsOfUsers(this.dataSource.manager, tenantId, [row.id])).get(row.id)
       : [];
-    return this.result(row, groups ?? []);
+    return this.result(this.dataSource.manager, tenantId, row, groups ?? []);
   }
 
   async list(
@@ -95,9 +95,12 @@ export class ScimUsersService {
           page.rows.map((row) => row.id),
         )
       : new Map<string, Array<{ value: string; display: string }>>();
+    const managers = await this.managerNames(manager, tenantId, page.rows);
     return {
       page,
-      resources: page.rows.map((row) => toUserResource(row, this.baseUrl, groups.get(row.id) ?? [])),
+      resources: page.rows.map((row) =>
+        toUserResource(row, this.baseUrl, groups.get(row.id) ?? [], managers),
+      ),
     };
   }
 
@@ -173,7 +176,7 @@ export class ScimUsersService {
         const columns = toUserColumns(resource);
         userName = columns.userName;
         const groups = (await groupsOfUsers(tx.manager, caller.tenantId, [id])).get(id) ?? [];
-        if (changed.length === 0) return this.result(before, groups);
+        if (changed.length === 0) return this.result(tx.manager, caller.tenantId, before, groups);
 
         const after = await this.users.update(tx.manager, caller.tenantId, id, columns);
         const type: UserEventType =
@@ -183,7 +186,7 @@ export class ScimUsersService {
               ? 'scim.user.reactivated'
               : 'scim.user.updated';
         await this.recordChange(tx, caller, after, type, [...changed]);
-        return this.result(after, groups);
+        return this.result(tx.manager, caller.tenantId, after, groups);
       });
     } catch (error) {
       throw this.conflictOr(error, userName);
@@ -226,8 +229,20 @@ export class ScimUsersService {
     }
   }
 
-  private result(row: ScimUserRow, groups: Array<{ value: string; display: string }>): UserResult {
-    return { resource: toUserResource(row, this.baseUrl, groups), version: row.version };
+  private async result(
+    manager: EntityManager,
+    tenantId: string,
+    row: ScimUserRow,
+    groups: Array<{ value: string; display: string }>,
+  ): Promise<UserResult> {
+    const managers = await this.managerNames(manager, tenantId, [row]);
+    return { resource: toUserResource(row, this.baseUrl, groups, managers), version: row.version };
+  }
+
+  /** One query for the managers a page of users names, none when no user names one. */
+  private managerNames(manager: EntityManager, tenantId: string, rows: ScimUserRow[]): Promise<ManagerNames> {
+    const ids = [...new Set(rows.map(managerIdOf).filter((id): id is string => id !== undefined))];
+    return this.users.displayNames(manager, tenantId, ids);
   }
 
   private conflictOr(error: unknown, userName: string): unknown {
