@@ -1,5 +1,5 @@
 import { provisionedTenant } from '../../support/factories';
-import { ENTERPRISE, newUser, PATCH_OP, ScimClient,scimClient } from '../../support/scim-client';
+import { ENTERPRISE, newUser, PATCH_OP, ScimClient, scimClient } from '../../support/scim-client';
 import type { TestApp } from '../../support/test-app';
 
 export { ENTERPRISE, PATCH_OP };
