@@ -2,12 +2,19 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 
 import { AccessKeysModule } from '../modules/access-keys/access-keys.module';
+import { HealthModule } from '../modules/health/health.module';
 import { RoleMappingModule } from '../modules/role-mapping/role-mapping.module';
 import { SessionsModule } from '../modules/sessions/sessions.module';
 import { TenantsModule } from '../modules/tenants/tenants.module';
 
 /** Only these modules' resolvers make up the admin schema. */
-export const GRAPHQL_MODULES = [TenantsModule, AccessKeysModule, RoleMappingModule, SessionsModule];
+export const GRAPHQL_MODULES = [
+  TenantsModule,
+  AccessKeysModule,
+  RoleMappingModule,
+  SessionsModule,
+  HealthModule,
+];
 
 export function graphqlOptions(): ApolloDriverConfig {
   return {

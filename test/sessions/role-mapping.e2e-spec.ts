@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 
 import { createTenant, provisionedTenant } from '../support/factories';
-import { GROUP_SCHEMA, newUser, ScimClient,scimClient } from '../support/scim-client';
+import { GROUP_SCHEMA, newUser, ScimClient, scimClient } from '../support/scim-client';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
 const SET = `mutation($input: SetRoleMappingInput!) { setRoleMapping(input: $input) { id groupDisplayName roles groupId memberCount } }`;

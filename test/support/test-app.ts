@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createHttpApp } from '../../src/http/create-http-app';
-import { TEMPLATE_DATABASE, testDatabaseUrl, testRedisUrl } from './test-env';
+import { templateDatabase, testDatabaseUrl, testRedisUrl } from './test-env';
 
 export const TEST_PROJECT_ID = 'Ptest';
 export const TEST_MANAGEMENT_KEY = 'test-management-key-0123456789abcdef0123';
@@ -40,7 +40,7 @@ export interface TestAppOptions {
 
 /** A real Roster on its own cloned database and its own queue prefix, on a real Redis. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const databaseName = `roster_test_f_${randomBytes(6).toString('hex')}`;
+  const databaseName = `roster_test_f_${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
   await createDatabaseFromTemplate(databaseName);
   const config = loadConfig({
     DATABASE_URL: testDatabaseUrl(databaseName),
@@ -94,7 +94,7 @@ async function createDatabaseFromTemplate(name: string): Promise<void> {
     // Two clones of one template at the same instant can collide; a retry settles it.
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE "${name}" TEMPLATE ${TEMPLATE_DATABASE}`);
+        await client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`);
         return;
       } catch (error) {
         if (attempt >= 20) throw error;

@@ -13,4 +13,9 @@ export function testRedisUrl(): string {
   return url;
 }
 
-export const TEMPLATE_DATABASE = 'roster_test_template';
+/** The migrated template of this run (set by global-setup.ts). */
+export function templateDatabase(): string {
+  const name = process.env.ROSTER_TEST_TEMPLATE;
+  if (!name) throw new Error('ROSTER_TEST_TEMPLATE is not set: run e2e tests through jest.e2e.config.js');
+  return name;
+}
