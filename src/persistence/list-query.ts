@@ -36,6 +36,7 @@ export interface ListPage<Row> {
   rows: Row[];
   totalResults: number;
   nextCursor?: string;
+  previousCursor?: string;
 }
 
 const CURSOR_LIFETIME_MS = 10 * 60 * 1_000;
@@ -62,21 +63,22 @@ export async function listPage<Row extends Record<string, unknown>>(
   const sortName = query.sortBy ? formatAttrPath(query.sortBy, spec.coreSchema) : undefined;
   const sortKey = sortKeyFor(spec, query.sortBy, sortName);
   const descending = query.sortOrder === 'descending';
-  const direction = descending ? 'DESC' : 'ASC';
-  const order = sortKey
-    ? `ORDER BY ${sortKey.sql} ${direction}, ${spec.idColumn} ${direction}`
-    : `ORDER BY ${spec.idColumn} ${direction}`;
-
   const fingerprint = queryFingerprint({
     filter: query.filterText,
     sortBy: sortName,
     sortOrder: query.sortOrder,
   });
+  const cursor =
+    query.cursor !== undefined && query.cursor !== '' ? readCursor(query.cursor, fingerprint) : undefined;
+  // A previousCursor page walks the order backwards from its position, then flips the rows.
+  const backward = cursor?.backward ?? false;
+  const scanDescending = descending !== backward;
   const pageConditions = [where];
-  if (query.cursor !== undefined && query.cursor !== '') {
-    const position = decodeCursor(query.cursor, { query: fingerprint });
-    pageConditions.push(keysetCondition(spec, sortKey, position, descending, params));
-  }
+  if (cursor) pageConditions.push(keysetCondition(spec, sortKey, cursor.position, scanDescending, params));
+  const scan = scanDescending ? 'DESC' : 'ASC';
+  const order = sortKey
+    ? `ORDER BY ${sortKey.sql} ${scan}, ${spec.idColumn} ${scan}`
+    : `ORDER BY ${spec.idColumn} ${scan}`;
   const limit = query.count;
   const offset = query.cursor === undefined ? Math.max(query.startIndex - 1, 0) : 0;
   const pageSql = `SELECT ${spec.select}${sortKey ? `, ${sortKey.sql} AS sort_key` : ''} FROM ${spec.from}
@@ -87,19 +89,51 @@ export async function listPage<Row extends Record<string, unknown>>(
     limit === 0 ? Promise.resolve([] as Row[]) : manager.query<Row[]>(pageSql, params.values),
   ]);
   const rows = pageRows.slice(0, limit);
-  const hasMore = pageRows.length > limit;
-  const last = rows[rows.length - 1];
-  const nextCursor =
-    query.cursor !== undefined && hasMore && last
-      ? encodeCursor({
-          sortValue: sortKey ? cursorValue(last.sort_key) : null,
-          id: String(last.id),
-          query: fingerprint,
-          expiresAt: Date.now() + CURSOR_LIFETIME_MS,
-        })
-      : undefined;
+  if (backward) rows.reverse();
+  const more = pageRows.length > limit;
+  const links =
+    query.cursor === undefined
+      ? {}
+      : cursorLinks(rows, { more, backward, resumed: cursor !== undefined }, (row, towardsStart) =>
+          encodeCursor({
+            sortValue: sortKey ? cursorValue(row.sort_key) : null,
+            id: String(row.id),
+            query: towardsStart ? `${fingerprint}${BACKWARD}` : fingerprint,
+            expiresAt: Date.now() + CURSOR_LIFETIME_MS,
+          }),
+        );
   for (const row of rows) delete row.sort_key;
-  return { rows, totalResults: countRows[0].total, ...(nextCursor !== undefined && { nextCursor }) };
+  return { rows, totalResults: countRows[0].total, ...links };
+}
+
+/** Marks a previousCursor: the same query, read towards its start. */
+const BACKWARD = '<';
+
+/** Decodes a cursor of this query, forward (nextCursor) or backward (previousCursor). */
+function readCursor(text: string, fingerprint: string): { position: CursorPosition; backward: boolean } {
+  const position = decodeCursor(text);
+  if (position.query === fingerprint) return { position, backward: false };
+  if (position.query === `${fingerprint}${BACKWARD}`) return { position, backward: true };
+  throw ScimError.invalidCursor('Cursor belongs to a different filter or sort order');
+}
+
+/**
+ * RFC 9865 links of a cursor page: nextCursor after its last row while rows follow, previousCursor
+ * before its first row when the page did not start at the beginning.
+ */
+function cursorLinks<Row>(
+  rows: Row[],
+  page: { more: boolean; backward: boolean; resumed: boolean },
+  encode: (row: Row, towardsStart: boolean) => string,
+): { nextCursor?: string; previousCursor?: string } {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasNext = page.backward || page.more;
+  const hasPrevious = page.backward ? page.more : page.resumed;
+  return {
+    ...(hasNext && last !== undefined && { nextCursor: encode(last, false) }),
+    ...(hasPrevious && first !== undefined && { previousCursor: encode(first, true) }),
+  };
 }
 
 function sortKeyFor(

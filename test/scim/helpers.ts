@@ -63,14 +63,28 @@ export const memberIds = (group: { members?: Array<{ value: string }> }) =>
 
 export const enterprise = (resource: Record<string, any>) => resource[ENTERPRISE] as Record<string, any>;
 
-/** Audit events of a tenant, oldest first. */
+/** The change events issue 3 names (requests that change nothing may leave other events, issue 6). */
+const CHANGE_EVENTS = [
+  'scim.user.created',
+  'scim.user.updated',
+  'scim.user.deactivated',
+  'scim.user.reactivated',
+  'scim.user.deleted',
+  'scim.group.created',
+  'scim.group.updated',
+  'scim.group.deleted',
+  'scim.group.members_added',
+  'scim.group.members_removed',
+];
+
+/** Successful change events of a tenant, oldest first: exactly one per committed write. */
 export async function auditEvents(ctx: TestApp, tenantId: string): Promise<Array<Record<string, any>>> {
   return ctx.db.query(
     `SELECT type, category, outcome, actor_key_id, target_id, target_login, target_email, target_display_name,
             changed_attributes, request_id, user_agent, http_status, details
-       FROM audit_event WHERE tenant_id = $1 AND type LIKE 'scim.%' AND type <> 'scim.auth.failed'
+       FROM audit_event WHERE tenant_id = $1 AND type = ANY($2) AND outcome = 'success'
       ORDER BY occurred_at, id`,
-    [tenantId],
+    [tenantId, CHANGE_EVENTS],
   );
 }
 

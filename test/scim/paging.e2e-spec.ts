@@ -165,6 +165,54 @@ describe('SCIM sorting and paging', () => {
       expect(new Set(seen)).toEqual(new Set(users.map((u) => u.id)));
     });
 
+    it.each([
+      ['', 'id'],
+      ['&sortBy=userName&sortOrder=descending', 'userName desc'],
+    ])('previousCursor walks back page by page to the first page (%s)', async (sort) => {
+      const { scim } = await tenantClient(ctx);
+      await seed(
+        scim,
+        Array.from({ length: 17 }, (_, i) => `prev-${String(i).padStart(2, '0')}@example.com`),
+      );
+      const pages: Array<{ ids: string[]; next?: string; previous?: string }> = [];
+      let cursor = '';
+      for (;;) {
+        const response = await page(scim, cursor, sort);
+        expectStatus(response, 200);
+        const { Resources, nextCursor, previousCursor } = response.body;
+        pages.push({
+          ids: Resources.map((u: { id: string }) => u.id),
+          next: nextCursor,
+          previous: previousCursor,
+        });
+        if (!nextCursor) break;
+        cursor = nextCursor;
+      }
+      expect(pages.map((p) => p.ids.length)).toEqual([7, 7, 3]);
+      expect(pages[0].previous).toBeUndefined();
+      // From the last page, previousCursor gives back exactly the earlier pages, in order.
+      let back = pages[2].previous as string;
+      for (const expected of [pages[1], pages[0]]) {
+        const response = await page(scim, back, sort);
+        expectStatus(response, 200);
+        expect(response.body.Resources.map((u: { id: string }) => u.id)).toEqual(expected.ids);
+        expect(response.body.totalResults).toBe(17);
+        expect(typeof response.body.nextCursor).toBe('string');
+        back = response.body.previousCursor;
+      }
+      expect(back).toBeUndefined();
+      // ...and nextCursor of a page reached backwards continues forwards again.
+      const middle = await page(scim, pages[2].previous as string, sort);
+      const forward = await page(scim, middle.body.nextCursor, sort);
+      expect(forward.body.Resources.map((u: { id: string }) => u.id)).toEqual(pages[2].ids);
+      // A previousCursor is tied to its query like any cursor.
+      expectScimError(
+        await page(scim, pages[2].previous as string, '&sortBy=displayName'),
+        400,
+        'invalidCursor',
+      );
+    });
+
     it('a cursor from another query, or a forged one, is 400 invalidCursor', async () => {
       const { scim } = await tenantClient(ctx);
       await seed(

@@ -437,7 +437,7 @@ describe('SCIM /Users', () => {
       ]);
     });
 
-    it('a write that fails leaves no row, no audit event and no outbox row', async () => {
+    it('a write that fails leaves no row, no change event and no outbox row', async () => {
       const { scim, tenantId } = await tenantClient(ctx);
       const user = await createUser(scim);
       const before = {

@@ -177,6 +177,7 @@ export class ScimGroupsController {
       totalResults: page.totalResults,
       ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
       ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+      ...(page.previousCursor !== undefined && { previousCursor: page.previousCursor }),
     });
     await sendScim(reply, 200, body);
   }

@@ -167,6 +167,7 @@ export class ScimUsersController {
       totalResults: page.totalResults,
       ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
       ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+      ...(page.previousCursor !== undefined && { previousCursor: page.previousCursor }),
     });
     await sendScim(reply, 200, body);
   }
