@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 'roster-bootstrap'));
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await migrateExclusively(dataSource);
     for (const migration of applied) log(`migrated: ${migration.name}`);
     await dataSource.query(`SELECT audit_event_ensure_partitions(now()::date, 3)`);
     if (process.argv.includes('--migrate-only')) return;
@@ -28,6 +28,22 @@ async function main(): Promise<void> {
     printConnectionValues(config, demo);
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/**
+ * TypeORM takes no lock of its own: replicas starting together would run the same migration
+ * twice. A session advisory lock lets one migrate while the others wait, then find nothing to do.
+ */
+async function migrateExclusively(dataSource: DataSource) {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('roster-migrate'))`);
+    return await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(hashtext('roster-migrate'))`).catch(() => undefined);
+    await lock.release();
   }
 }
 
