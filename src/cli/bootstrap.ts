@@ -39,10 +39,10 @@ async function migrateExclusively(dataSource: DataSource) {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
-    await lock.query(`SELECT pg_advisory_lock(hashtext('roster-migrate'))`);
+    await lock.query(`SELECT pg_advisory_lock(hashtext('roster-migrations'))`);
     return await dataSource.runMigrations({ transaction: 'each' });
   } finally {
-    await lock.query(`SELECT pg_advisory_unlock(hashtext('roster-migrate'))`).catch(() => undefined);
+    await lock.query(`SELECT pg_advisory_unlock(hashtext('roster-migrations'))`).catch(() => undefined);
     await lock.release();
   }
 }
