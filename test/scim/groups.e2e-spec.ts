@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 
 import { GROUP_SCHEMA, patchOps } from '../support/scim-client';
-import { startTestApp, TestApp } from '../support/test-app';
+import { eventually, startTestApp, TestApp } from '../support/test-app';
 import { testDatabaseUrl } from '../support/test-env';
 import {
   auditEvents,
@@ -297,6 +297,117 @@ describe('SCIM /Groups', () => {
         await locker.end();
       }
       expect(tenantId).toMatch(UUID);
+    });
+  });
+
+  describe('races between membership writes and deletes', () => {
+    /** Runs `work` while another transaction has deleted `sql` rows but not yet committed. */
+    async function whileDeleting<T>(sql: string, params: unknown[], work: () => Promise<T>): Promise<T> {
+      const deleter = new Client({ connectionString: testDatabaseUrl(ctx.databaseName) });
+      await deleter.connect();
+      try {
+        await deleter.query('BEGIN');
+        await deleter.query(sql, params);
+        // supertest sends on then(): start the request now.
+        const pending = Promise.resolve(work());
+        // Commit only once the request waits on the deleted row, or has already answered.
+        let settled = false;
+        void pending.finally(() => (settled = true));
+        await eventually(
+          async () => settled || (await waitingOnLock(deleter)),
+          5_000,
+          'the request to reach the row',
+        );
+        await deleter.query('COMMIT');
+        return await pending;
+      } finally {
+        await deleter.end();
+      }
+    }
+
+    const waitingOnLock = async (client: Client) =>
+      (
+        await client.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      ).rows[0].n > 0;
+
+    it('two groups adding each other as members at once both succeed (no deadlock, no 500)', async () => {
+      const { scim } = await tenantClient(ctx);
+      for (let round = 0; round < 5; round++) {
+        const [a, b] = [await createGroup(scim), await createGroup(scim)];
+        const add = (to: string, member: string) =>
+          scim.patch(
+            `/Groups/${to}`,
+            patchOps({ op: 'add', path: 'members', value: [{ value: member, type: 'Group' }] }),
+          );
+        const responses = await Promise.all([
+          add(a.id, b.id),
+          add(b.id, a.id),
+          add(a.id, b.id),
+          add(b.id, a.id),
+        ]);
+        expect(responses.map((r) => r.status)).toEqual([204, 204, 204, 204]);
+      }
+    });
+
+    it('a group write does not wait for a transaction that references the group as a member', async () => {
+      const { scim, tenantId } = await tenantClient(ctx);
+      const group = await createGroup(scim);
+      const referrer = new Client({ connectionString: testDatabaseUrl(ctx.databaseName) });
+      await referrer.connect();
+      try {
+        // What a membership insert naming this group holds until it commits.
+        await referrer.query('BEGIN');
+        await referrer.query('SELECT 1 FROM scim_group WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE', [
+          tenantId,
+          group.id,
+        ]);
+        const started = Date.now();
+        const renamed = await scim.patch(
+          `/Groups/${group.id}?attributes=displayName`,
+          patchOps({ op: 'replace', path: 'displayName', value: `renamed-${group.id}` }),
+        );
+        expectStatus(renamed, 200);
+        expect(Date.now() - started).toBeLessThan(2_000);
+      } finally {
+        await referrer.query('ROLLBACK');
+        await referrer.end();
+      }
+    });
+
+    it('adding a user that is being deleted skips it: no 500, no dangling row', async () => {
+      const { scim, tenantId } = await tenantClient(ctx);
+      const [doomed, kept] = [await createUser(scim), await createUser(scim)];
+      const group = await createGroup(scim);
+      const response = await whileDeleting(
+        'DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2',
+        [tenantId, doomed.id],
+        () =>
+          scim.patch(
+            `/Groups/${group.id}?attributes=members`,
+            patchOps({ op: 'add', path: 'members', value: [{ value: doomed.id }, { value: kept.id }] }),
+          ),
+      );
+      expectStatus(response, 200);
+      expect(memberIds(response.body)).toEqual([kept.id]);
+    });
+
+    it('creating a group with a member group that is being deleted skips it', async () => {
+      const { scim, tenantId } = await tenantClient(ctx);
+      const doomed = await createGroup(scim);
+      const response = await whileDeleting(
+        'DELETE FROM scim_group WHERE tenant_id = $1 AND id = $2',
+        [tenantId, doomed.id],
+        () =>
+          scim.post('/Groups', {
+            schemas: [GROUP_SCHEMA],
+            displayName: `race-${Date.now()}`,
+            members: [{ value: doomed.id, type: 'Group' }],
+          }),
+      );
+      expectStatus(response, 201);
+      expect(response.body.members ?? []).toEqual([]);
     });
   });
 

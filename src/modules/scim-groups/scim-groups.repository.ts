@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 
 import { compileFilter } from '../../persistence/filter-sql';
 import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
+import { lockClause, RowLock } from '../../persistence/row-lock';
 import { SqlParams } from '../../persistence/sql-params';
 import { Filter, GROUP_RESOURCE_TYPE, ListQuery, MemberRef } from '../../scim';
 import { GROUP_FILTER_MAP, MEMBER_ROW_FILTER_MAP } from './group-filter-map';
@@ -71,11 +72,11 @@ export class ScimGroupsRepository {
     manager: EntityManager,
     tenantId: string,
     id: string,
-    lock = false,
+    lock: RowLock | boolean = 'none',
   ): Promise<ScimGroupRow | undefined> {
     if (!isUuid(id)) return undefined;
     const [row] = await manager.query<ScimGroupRow[]>(
-      `SELECT ${COLUMNS} FROM scim_group g WHERE g.tenant_id = $1 AND g.id = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      `SELECT ${COLUMNS} FROM scim_group g WHERE g.tenant_id = $1 AND g.id = $2 ${lockClause(lock)}`,
       [tenantId, id],
     );
     return row;
@@ -125,16 +126,16 @@ export class ScimGroupsRepository {
     const wantsGroup = new Set(
       refs.filter((ref) => ref.type === 'Group').map((ref) => ref.value.toLowerCase()),
     );
-    const [users, groups] = await Promise.all([
-      manager.query<Array<{ id: string }>>(
-        `SELECT id FROM scim_user WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-        [tenantId, ids.filter((id) => !wantsGroup.has(id))],
-      ),
-      manager.query<Array<{ id: string }>>(
-        `SELECT id FROM scim_group WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND id <> $3`,
-        [tenantId, ids, groupId],
-      ),
-    ]);
+    // FOR KEY SHARE holds each found row until commit: a member deleted concurrently is either
+    // waited for and skipped here, or cannot go before the membership insert (never an FK error).
+    const users = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM scim_user WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE`,
+      [tenantId, ids.filter((id) => !wantsGroup.has(id))],
+    );
+    const groups = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM scim_group WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND id <> $3 ORDER BY id FOR KEY SHARE`,
+      [tenantId, ids, groupId],
+    );
     const userIds = users.map((row) => row.id);
     const userSet = new Set(userIds);
     const groupIds = groups.map((row) => row.id).filter((id) => !userSet.has(id));

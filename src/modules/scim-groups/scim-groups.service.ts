@@ -150,7 +150,7 @@ export class ScimGroupsService {
 
   async delete(caller: ScimCaller, id: string, preconditions: Preconditions): Promise<void> {
     await this.uow.run(async (tx) => {
-      const row = await this.groups.findById(tx.manager, caller.tenantId, id, true);
+      const row = await this.groups.findById(tx.manager, caller.tenantId, id, 'delete');
       if (!row) throw notFound(id);
       checkPreconditions(preconditions, row.version);
       // Read before the cascade removes them: their roles may change.
@@ -180,7 +180,7 @@ export class ScimGroupsService {
     let displayName = '';
     try {
       return await this.uow.run(async (tx) => {
-        const before = await this.groups.findById(tx.manager, caller.tenantId, id, true);
+        const before = await this.groups.findById(tx.manager, caller.tenantId, id, 'write');
         if (!before) throw notFound(id);
         checkPreconditions(preconditions, before.version);
         const { resource, changes } = change(toGroupResource(before, this.baseUrl));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
+import { lockClause, RowLock } from '../../persistence/row-lock';
 import { ListQuery, USER_RESOURCE_TYPE } from '../../scim';
 import { ScimUserColumns, ScimUserRow } from './scim-user.mapper';
 import { USER_FILTER_MAP } from './user-filter-map';
@@ -84,11 +85,11 @@ export class ScimUsersRepository {
     manager: EntityManager,
     tenantId: string,
     id: string,
-    lock = false,
+    lock: RowLock | boolean = 'none',
   ): Promise<ScimUserRow | undefined> {
     if (!isUuid(id)) return undefined;
     const [row] = await manager.query<ScimUserRow[]>(
-      `SELECT ${COLUMNS} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      `SELECT ${COLUMNS} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lockClause(lock)}`,
       [tenantId, id],
     );
     return row;

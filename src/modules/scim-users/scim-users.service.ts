@@ -134,7 +134,7 @@ export class ScimUsersService {
 
   async delete(caller: ScimCaller, id: string, preconditions: Preconditions): Promise<void> {
     await this.uow.run(async (tx) => {
-      const row = await this.users.findById(tx.manager, caller.tenantId, id, true);
+      const row = await this.users.findById(tx.manager, caller.tenantId, id, 'delete');
       if (!row) throw notFound(id);
       checkPreconditions(preconditions, row.version);
       await this.users.delete(tx.manager, caller.tenantId, id);
@@ -168,7 +168,7 @@ export class ScimUsersService {
     let userName = '';
     try {
       return await this.uow.run(async (tx) => {
-        const before = await this.users.findById(tx.manager, caller.tenantId, id, true);
+        const before = await this.users.findById(tx.manager, caller.tenantId, id, 'write');
         if (!before) throw notFound(id);
         checkPreconditions(preconditions, before.version);
         const existing = toUserResource(before, this.baseUrl);
