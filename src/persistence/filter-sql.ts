@@ -2,6 +2,7 @@ import { ScimError } from '../scim/errors';
 import type { CompareFilter, CompareValue, Filter } from '../scim/filter/ast';
 import type { AttrPath } from '../scim/path/attr-path';
 import { escapeLike, SqlParams } from './sql-params';
+import { isStorableText } from './storable';
 
 /** How a value is compared in SQL. */
 export type SqlValueType = 'string' | 'boolean' | 'number' | 'dateTime' | 'uuid';
@@ -128,6 +129,9 @@ function presentSql(target: ScalarTarget): string {
 }
 
 function compileCompare(filter: CompareFilter, scope: Scope): string {
+  if (typeof filter.value === 'string' && !isStorableText(filter.value)) {
+    throw ScimError.invalidFilter(`"${describe(filter)}" has U+0000 or an unpaired surrogate in its value`);
+  }
   const { scalar, wrap, elements, sub } = scalarOrElements(filter.path, scope);
   const condition = comparison(scalar, filter.op, filter.value, scope.params, filter);
   const wrapped = wrap(condition);
@@ -234,9 +238,17 @@ function typedOperands(
           `"${describe(filter)}" needs an xsd:dateTime such as "2024-01-31T12:00:00Z"`,
         );
       }
-      return { left: target.sql, value: new Date(instant).toISOString(), cast: '::timestamptz' };
+      return { left: target.sql, value: timestampText(instant), cast: '::timestamptz' };
     }
   }
+}
+
+/** Years PostgreSQL's timestamptz cannot hold (from 4713 BC) compare as its infinities. */
+function timestampText(instant: number): string {
+  const year = new Date(instant).getUTCFullYear();
+  if (year < 1) return '-infinity';
+  if (year > 9999) return 'infinity';
+  return new Date(instant).toISOString();
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,6 +12,7 @@ import {
 } from '../scim';
 import { compileFilter, FilterSqlMap } from './filter-sql';
 import { SqlParams } from './sql-params';
+import { isStorableText } from './storable';
 
 /** A sort key: a non-null SQL expression, so keyset comparisons never meet NULL. */
 export interface SortKey {
@@ -162,7 +163,9 @@ function keysetCondition(
   if (!isUuid(position.id)) throw ScimError.invalidCursor('Malformed cursor');
   const id = `${params.add(position.id)}::uuid`;
   if (!sortKey) return `${spec.idColumn} ${comparator} ${id}`;
-  if (typeof position.sortValue !== 'string') throw ScimError.invalidCursor('Malformed cursor');
+  if (typeof position.sortValue !== 'string' || !isStorableText(position.sortValue)) {
+    throw ScimError.invalidCursor('Malformed cursor');
+  }
   if (sortKey.type === 'timestamptz' && Number.isNaN(Date.parse(position.sortValue))) {
     throw ScimError.invalidCursor('Malformed cursor');
   }

@@ -154,6 +154,133 @@ describe('SCIM bad input: a 4xx, never a 500, never a partial write', () => {
     });
   });
 
+  describe('text PostgreSQL cannot store or index is a 400, not a 500', () => {
+    const NUL = 'a\u0000b';
+    const raw = (userName: string) => `{"schemas":["${USER_SCHEMA}"],"userName":"${userName}"}`;
+
+    it.each([
+      ['userName with U+0000', () => newUser({ userName: NUL })],
+      ['title with U+0000', () => newUser({ title: NUL })],
+      ['an email with U+0000', () => newUser({ emails: [{ value: NUL }] })],
+      [
+        'an enterprise attribute with U+0000',
+        () => newUser({ schemas: [USER_SCHEMA, ENTERPRISE], [ENTERPRISE]: { department: NUL } }),
+      ],
+      ['userName with a lone high surrogate', () => raw('x\\ud800y')],
+      ['userName with a lone low surrogate', () => raw('x\\udc00y')],
+      ['userName longer than 512 characters', () => newUser({ userName: 'u'.repeat(513) })],
+      ['externalId longer than 512 characters', () => newUser({ externalId: 'e'.repeat(600) })],
+      [
+        'an email longer than 512 characters',
+        () => newUser({ emails: [{ value: `${'m'.repeat(600)}@x.y` }] }),
+      ],
+    ])('POST /Users with %s is 400 invalidValue; PUT and PATCH too', async (_, body) => {
+      const { scim, tenantId } = await tenantClient(ctx);
+      const user = await createUser(scim);
+      const before = await footprint(ctx, tenantId);
+      expectScimError(await scim.post('/Users', body()), 400, 'invalidValue');
+      const replacement = body();
+      const put =
+        typeof replacement === 'string'
+          ? await scim.put(`/Users/${user.id}`, replacement)
+          : await scim.put(`/Users/${user.id}`, {
+              ...replacement,
+              userName: replacement.userName ?? user.userName,
+            });
+      expectScimError(put, 400, 'invalidValue');
+      expect(await footprint(ctx, tenantId)).toEqual(before);
+    });
+
+    it('a paired surrogate (an emoji) and 512 characters of userName are fine', async () => {
+      const { scim } = await tenantClient(ctx);
+      const emoji = await scim.post('/Users', raw('smile-\\ud83d\\ude00'));
+      expectStatus(emoji, 201);
+      expect(emoji.body.userName).toBe('smile-😀');
+      await createUser(scim, { userName: `${'😀'.repeat(500)}${'u'.repeat(12)}` });
+    });
+
+    it('PATCH values, group names and member values with U+0000 are 400', async () => {
+      const { scim, tenantId } = await tenantClient(ctx);
+      const user = await createUser(scim);
+      const group = await createGroup(scim);
+      const before = await footprint(ctx, tenantId);
+      expectScimError(
+        await scim.patch(`/Users/${user.id}`, patchOps({ op: 'replace', path: 'title', value: NUL })),
+        400,
+        'invalidValue',
+      );
+      expectScimError(
+        await scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: NUL }),
+        400,
+        'invalidValue',
+      );
+      expectScimError(
+        await scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'g'.repeat(513) }),
+        400,
+        'invalidValue',
+      );
+      expectScimError(
+        await scim.patch(
+          `/Groups/${group.id}`,
+          patchOps({ op: 'add', path: 'members', value: [{ value: NUL }] }),
+        ),
+        400,
+        'invalidValue',
+      );
+      expectScimError(
+        await scim.patch(`/Groups/${group.id}`, patchOps({ op: 'replace', path: 'externalId', value: NUL })),
+        400,
+        'invalidValue',
+      );
+      expect(await footprint(ctx, tenantId)).toEqual(before);
+    });
+
+    it('a filter value with U+0000 is 400 invalidFilter', async () => {
+      const { scim } = await tenantClient(ctx);
+      for (const [type, filter] of [
+        ['Users', `userName eq "${NUL}"`],
+        ['Users', `emails[value eq "${NUL}"]`],
+        ['Groups', `externalId eq "${NUL}"`],
+        ['Groups', `members.display co "${NUL}"`],
+      ]) {
+        expectScimError(
+          await scim.get(`/${type}?filter=${encodeURIComponent(filter)}`),
+          400,
+          'invalidFilter',
+        );
+      }
+    });
+
+    it('a forged cursor carrying U+0000 is 400 invalidCursor', async () => {
+      const { scim } = await tenantClient(ctx);
+      await createUser(scim);
+      await createUser(scim);
+      const first = await scim.get('/Users?sortBy=userName&count=1&cursor=');
+      const payload = JSON.parse(Buffer.from(first.body.nextCursor as string, 'base64url').toString('utf8'));
+      const forged = Buffer.from(JSON.stringify({ ...payload, v: NUL }), 'utf8').toString('base64url');
+      expectScimError(
+        await scim.get(`/Users?sortBy=userName&count=1&cursor=${forged}`),
+        400,
+        'invalidCursor',
+      );
+    });
+
+    it('dates beyond what PostgreSQL holds compare as its infinities', async () => {
+      const { scim } = await tenantClient(ctx);
+      await createUser(scim);
+      const query = (filter: string) => scim.get(`/Users?filter=${encodeURIComponent(filter)}`);
+      const past = await query('meta.created gt "-271821-04-20T00:00:00Z"');
+      expectStatus(past, 200);
+      expect(past.body.totalResults).toBe(1);
+      const before = await query('meta.lastModified lt "-000500-01-01T00:00:00Z"');
+      expectStatus(before, 200);
+      expect(before.body.totalResults).toBe(0);
+      const future = await query('meta.created lt "+275760-09-13T00:00:00Z"');
+      expectStatus(future, 200);
+      expect(future.body.totalResults).toBe(1);
+    });
+  });
+
   describe('PATCH requests', () => {
     it.each([
       ['no schemas', { Operations: [{ op: 'add', path: 'title', value: 'x' }] }],

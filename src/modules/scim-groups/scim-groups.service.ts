@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { Tx, UnitOfWork } from '../../database/unit-of-work';
 import { MAX_USERS_PER_JOB } from '../../infra/queue/job-names';
 import { ListPage } from '../../persistence/list-query';
+import { assertIndexable, assertStorable } from '../../persistence/storable';
 import { isUniqueViolation } from '../../persistence/unique-violation';
 import {
   applyPatch,
@@ -237,6 +238,8 @@ export class ScimGroupsService {
     groupId: string,
     changes: readonly MemberChange[],
   ): Promise<MembershipDelta> {
+    // Member references end up in SQL parameters and in the audit event's details.
+    assertStorable(changes, 'members');
     const delta = emptyDelta();
     const add = async (refs: readonly MemberRef[]) => {
       const { users, groups, unknown } = await this.groups.resolveMembers(manager, tenantId, groupId, refs);
@@ -353,11 +356,16 @@ export class ScimGroupsService {
   }
 }
 
+/** The stored attributes of a group; 400 for text PostgreSQL cannot store or index. */
 function groupAttributes(resource: ScimResource): { displayName: string; externalId: string | null } {
-  return {
+  const attributes = {
     displayName: String(resource.displayName),
     externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
   };
+  assertStorable(attributes, '');
+  assertIndexable(attributes.displayName, 'displayName');
+  assertIndexable(attributes.externalId, 'externalId');
+  return attributes;
 }
 
 /** One event per request: members_added / members_removed when that is all it did. */

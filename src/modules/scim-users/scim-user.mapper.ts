@@ -1,3 +1,4 @@
+import { assertIndexable, assertStorable } from '../../persistence/storable';
 import { ENTERPRISE_USER_SCHEMA, etagFromVersion, ScimResource, USER_RESOURCE_TYPE } from '../../scim';
 
 /** A scim_user row as the repository reads it. */
@@ -37,9 +38,13 @@ interface Email {
   type?: unknown;
 }
 
-/** The row columns for a canonical resource (as parseUser or applyPatch return it). */
+/**
+ * The row columns for a canonical resource (as parseUser or applyPatch return it); 400 for
+ * text PostgreSQL cannot store or index.
+ */
 export function toUserColumns(resource: ScimResource): ScimUserColumns {
   const { id: _id, meta: _meta, groups: _groups, ...data } = resource;
+  assertStorable(data, '');
   const emails = Array.isArray(resource.emails) ? (resource.emails as Email[]) : [];
   const values = emails
     .map((email) => email.value)
@@ -48,6 +53,9 @@ export function toUserColumns(resource: ScimResource): ScimUserColumns {
     emails.find((email) => email.primary === true && typeof email.value === 'string') ??
     emails.find((email) => email.type === 'work' && typeof email.value === 'string') ??
     emails.find((email) => typeof email.value === 'string');
+  assertIndexable(String(resource.userName), 'userName');
+  if (typeof resource.externalId === 'string') assertIndexable(resource.externalId, 'externalId');
+  values.forEach((value, index) => assertIndexable(value, `emails[${index}].value`));
   return {
     userName: String(resource.userName),
     externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
