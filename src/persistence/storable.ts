@@ -4,7 +4,7 @@ import { ScimError } from '../scim';
  * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses unpaired UTF-16 surrogates;
  * JSON allows both. Checked before any SQL, so such input is a 400 and never a 500.
  */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Longest value of a btree- or GIN-indexed text column (userName, externalId, displayName, email):
@@ -12,7 +12,7 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  */
 export const MAX_INDEXED_TEXT = 512;
 
-export const isStorableText = (text: string) => !UNSTORABLE.test(text);
+export const isStorableText = (text: string) => !text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text);
 
 /** Throws 400 invalidValue when any string (or key) inside `value` cannot be stored. */
 export function assertStorable(value: unknown, path: string): void {
