@@ -1,4 +1,4 @@
-import { ENTERPRISE, newUser, USER_SCHEMA } from '../support/scim-client';
+import { ENTERPRISE, newUser, patchOps as patchOpsBody, USER_SCHEMA } from '../support/scim-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import {
   auditEvents,
@@ -460,6 +460,55 @@ describe('SCIM /Users', () => {
       expect((await outboxRows(ctx, tenantId)).length).toBe(before.jobs);
       expect((await scim.get(`/Users/${user.id}`)).body.title).toBeUndefined();
     });
+
+    it.each(['audit_event', 'outbox_message'])(
+      'when writing %s fails, the change rolls back with it (one transaction)',
+      async (table) => {
+        const { scim, tenantId } = await tenantClient(ctx);
+        const user = await createUser(scim, { title: 'Before' });
+        const group = await createGroup(scim, { members: [{ value: user.id }] });
+        const before = {
+          events: (await auditEvents(ctx, tenantId)).length,
+          jobs: (await outboxRows(ctx, tenantId)).length,
+        };
+        const trigger = `fail_${table}_${tenantId.replace(/-/g, '')}`;
+        await ctx.db.query(`
+          CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.tenant_id = '${tenantId}' THEN RAISE EXCEPTION 'injected failure'; END IF;
+            RETURN NEW;
+          END $$`);
+        // audit_event is partitioned: a row trigger on the parent applies to every partition.
+        await ctx.db.query(
+          `CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${trigger}()`,
+        );
+        try {
+          const patched = await scim.patch(
+            `/Users/${user.id}`,
+            patchOpsBody(
+              { op: 'replace', path: 'active', value: false },
+              { op: 'replace', path: 'title', value: 'After' },
+            ),
+          );
+          expect(patched.status).toBe(500);
+          expectScimError(patched, 500);
+          expect((await scim.delete(`/Users/${user.id}`)).status).toBe(500);
+          expect((await scim.delete(`/Groups/${group.id}`)).status).toBe(500);
+        } finally {
+          await ctx.db.query(`DROP TRIGGER ${trigger} ON ${table}`);
+          await ctx.db.query(`DROP FUNCTION ${trigger}()`);
+        }
+        const read = await scim.get(`/Users/${user.id}`);
+        expect(read.body).toMatchObject({
+          title: 'Before',
+          active: true,
+          meta: { version: user.meta.version },
+        });
+        expect(read.body.groups).toEqual([expect.objectContaining({ value: group.id })]);
+        expect((await auditEvents(ctx, tenantId)).length).toBe(before.events);
+        expect((await outboxRows(ctx, tenantId)).length).toBe(before.jobs);
+      },
+    );
 
     it('a no-op write bumps nothing and records nothing', async () => {
       const { scim, tenantId } = await tenantClient(ctx);
