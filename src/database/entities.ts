@@ -1,5 +1,6 @@
 import { AccessKeyEntity } from '../modules/access-keys/access-key.entity';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity';
+import { AccessKeyExpiryNoticeEntity } from '../modules/diagnostics/key-expiry-notice.entity';
 import { OutboxMessageEntity } from '../modules/outbox/outbox-message.entity';
 import { RoleEntity } from '../modules/role-mapping/role.entity';
 import { RoleMappingEntity, RoleMappingRoleEntity } from '../modules/role-mapping/role-mapping.entity';
@@ -24,4 +25,5 @@ export const ENTITIES = [
   RoleMappingEntity,
   RoleMappingRoleEntity,
   SigningKeyEntity,
+  AccessKeyExpiryNoticeEntity,
 ];

@@ -2,6 +2,8 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 
 import { AccessKeysModule } from '../modules/access-keys/access-keys.module';
+import { AuditModule } from '../modules/audit/audit.module';
+import { DiagnosticsModule } from '../modules/diagnostics/diagnostics.module';
 import { HealthModule } from '../modules/health/health.module';
 import { RoleMappingModule } from '../modules/role-mapping/role-mapping.module';
 import { SessionsModule } from '../modules/sessions/sessions.module';
@@ -14,6 +16,8 @@ export const GRAPHQL_MODULES = [
   RoleMappingModule,
   SessionsModule,
   HealthModule,
+  AuditModule,
+  DiagnosticsModule,
 ];
 
 export function graphqlOptions(): ApolloDriverConfig {

@@ -8,6 +8,11 @@ export type AuditOutcome = 'success' | 'failure';
  */
 @Entity({ name: 'audit_event' })
 @Index('ix_audit_event_tenant_time', ['tenantId', 'occurredAt', 'id'])
+// Expression and partial indexes (see migrations/1795509600000-AuditSearch.ts).
+@Index('ix_audit_event_tenant_login', { synchronize: false })
+@Index('ix_audit_event_tenant_email', { synchronize: false })
+@Index('ix_audit_event_tenant_failure', { synchronize: false })
+@Index('ix_audit_event_tenant_push', { synchronize: false })
 export class AuditEventEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_audit_event' })
   id: string;

@@ -1,7 +1,26 @@
 import { Global, Module } from '@nestjs/common';
 
+import { AuditBuffer } from './audit-buffer';
+import { AuditQueryService } from './audit-query.service';
+import { AuditRetentionService } from './audit-retention.service';
 import { AuditRecorder } from './audit.recorder';
+import { AuditResolver } from './audit.resolver';
+import { ScimAuditInterceptor } from './scim-audit.interceptor';
 
+/**
+ * The audit log. Other modules get the write-only recorder (and the buffer, for events that
+ * describe no change); support staff search it through `auditEvents`.
+ */
 @Global()
-@Module({ providers: [AuditRecorder], exports: [AuditRecorder] })
+@Module({
+  providers: [
+    AuditRecorder,
+    AuditBuffer,
+    AuditQueryService,
+    AuditRetentionService,
+    AuditResolver,
+    ScimAuditInterceptor,
+  ],
+  exports: [AuditRecorder, AuditBuffer, AuditQueryService, AuditRetentionService, ScimAuditInterceptor],
+})
 export class AuditModule {}

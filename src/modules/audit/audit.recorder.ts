@@ -33,6 +33,8 @@ export interface AuditEventInput {
   reason?: string | null;
   changedAttributes?: string[] | null;
   details?: Record<string, unknown> | null;
+  /** When it happened; defaults to now (a buffered event keeps the time of its request). */
+  occurredAt?: Date;
 }
 
 /**
@@ -43,14 +45,15 @@ export interface AuditEventInput {
 export class AuditRecorder {
   async record(tx: Tx | EntityManager, event: AuditEventInput): Promise<void> {
     const manager = tx instanceof Tx ? tx.manager : tx;
-    await manager.insert(AuditEventEntity, toRow(event) as QueryDeepPartialEntity<AuditEventEntity>);
+    await manager.insert(AuditEventEntity, auditRow(event) as QueryDeepPartialEntity<AuditEventEntity>);
   }
 }
 
-function toRow(event: AuditEventInput): AuditEventEntity {
+/** The row an event becomes; shared by the recorder and the buffered writer. */
+export function auditRow(event: AuditEventInput): AuditEventEntity {
   return {
     id: randomUUID(),
-    occurredAt: new Date(),
+    occurredAt: event.occurredAt ?? new Date(),
     tenantId: event.tenantId,
     category: event.category,
     type: event.type,
@@ -58,12 +61,12 @@ function toRow(event: AuditEventInput): AuditEventEntity {
     actorKeyId: event.actor?.keyId ?? null,
     actorName: event.actor?.name ?? null,
     targetId: event.targetId ?? null,
-    targetLogin: event.targetLogin ?? null,
-    targetEmail: event.targetEmail ?? null,
-    targetDisplayName: event.targetDisplayName ?? null,
+    targetLogin: truncate(event.targetLogin, 512),
+    targetEmail: truncate(event.targetEmail, 512),
+    targetDisplayName: truncate(event.targetDisplayName, 512),
     httpStatus: event.httpStatus ?? null,
     scimType: event.scimType ?? null,
-    reason: event.reason ?? null,
+    reason: truncate(event.reason, 1024),
     changedAttributes: event.changedAttributes ?? null,
     requestId: event.actor?.requestId ?? null,
     userAgent: truncate(event.actor?.userAgent, 512),

@@ -1,0 +1,142 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+import { MetricsRegistry } from '../../infra/metrics/metrics.registry';
+import { AuditEventInput, auditRow } from './audit.recorder';
+
+/** A buffered event may name a SCIM resource whose userName/displayName is filled in at write time. */
+export interface BufferedAuditEvent extends AuditEventInput {
+  /** The SCIM resource (by id, of the event's tenant) to take target login/email/display name from. */
+  lookup?: { resourceType: 'User' | 'Group'; id: string };
+}
+
+const FLUSH_EVERY_MS = 100;
+const FLUSH_AT = 200;
+/** Past this many pending events the request waits for a flush: never drop, never grow unbounded. */
+const MAX_PENDING = 5_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Writes audit events that describe no change (SCIM reads) off the request path: events are
+ * collected for at most 100 ms and inserted with one multi-row statement, so a read costs the
+ * IdP no extra round trip and the database one INSERT per batch instead of one per request.
+ * The buffer is flushed on shutdown; what a crash (SIGKILL) can lose is at most one batch of
+ * read events, never a change (changes are recorded in their own transaction by AuditRecorder).
+ */
+@Injectable()
+export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AuditBuffer');
+  private pending: BufferedAuditEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly written: Counter<'outcome'>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    metrics: MetricsRegistry,
+  ) {
+    this.written = new Counter({
+      name: 'roster_audit_buffered_events_total',
+      help: 'Audit events written through the buffer (reads), by outcome (written or dropped)',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
+  }
+
+  /** Queues the event; resolves at once unless the buffer is full (then once it has room). */
+  async add(event: BufferedAuditEvent): Promise<void> {
+    this.pending.push({ ...event, occurredAt: event.occurredAt ?? new Date() });
+    if (this.pending.length >= MAX_PENDING) {
+      await this.flush();
+      return;
+    }
+    if (this.pending.length >= FLUSH_AT) {
+      void this.flush();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything queued so far (tests and shutdown call it); batches are written in order. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(() => (batch.length > 0 ? this.write(batch) : undefined));
+    return this.flushing;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.flush();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private async write(batch: BufferedAuditEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.insert(batch);
+        this.written.inc({ outcome: 'written' }, batch.length);
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !this.dataSource.isInitialized) {
+          this.written.inc({ outcome: 'dropped' }, batch.length);
+          this.logger.error(`dropped ${batch.length} audit events: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
+  /** One statement for the batch; target names come from the resource as it is at write time. */
+  private async insert(batch: BufferedAuditEvent[]): Promise<void> {
+    const rows = batch.map((event) => {
+      const row = auditRow(event);
+      const lookupId = event.lookup && UUID.test(event.lookup.id) ? event.lookup.id.toLowerCase() : null;
+      return {
+        ...row,
+        occurredAt: row.occurredAt.toISOString(),
+        lookupType: lookupId ? event.lookup?.resourceType : null,
+        lookupId,
+      };
+    });
+    await this.dataSource.query(
+      `INSERT INTO audit_event (id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name,
+              target_id, target_login, target_email, target_display_name, http_status, scim_type, reason,
+              changed_attributes, request_id, user_agent, source_ip, details)
+       SELECT e."id", e."occurredAt", e."tenantId", e."category", e."type", e."outcome", e."actorKeyId",
+              e."actorName", e."targetId",
+              coalesce(e."targetLogin", u.user_name),
+              coalesce(e."targetEmail", u.primary_email),
+              coalesce(e."targetDisplayName", u.display_name, g.display_name),
+              e."httpStatus", e."scimType", e."reason", e."changedAttributes", e."requestId",
+              e."userAgent", e."sourceIp", e."details"
+         FROM jsonb_to_recordset($1::jsonb) AS e(
+              "id" uuid, "occurredAt" timestamptz, "tenantId" uuid, "category" text, "type" text,
+              "outcome" text, "actorKeyId" uuid, "actorName" text, "targetId" text, "targetLogin" text,
+              "targetEmail" text, "targetDisplayName" text, "httpStatus" smallint, "scimType" text,
+              "reason" text, "changedAttributes" text[], "requestId" text, "userAgent" text,
+              "sourceIp" text, "details" jsonb, "lookupType" text, "lookupId" uuid)
+         LEFT JOIN scim_user u
+           ON e."lookupType" = 'User' AND u.tenant_id = e."tenantId" AND u.id = e."lookupId"
+         LEFT JOIN scim_group g
+           ON e."lookupType" = 'Group' AND g.tenant_id = e."tenantId" AND g.id = e."lookupId"`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
