@@ -20,6 +20,21 @@ import {
 const PREVIEW_LIMIT = 200;
 
 /**
+ * SQL for the roles a user holds in a tenant (sorted names), as an expression other queries can
+ * embed, so the session refresh reads session, user and roles in one statement.
+ */
+export function userRolesSql(tenantId: string, userId: string): string {
+  return `ARRAY(SELECT DISTINCT r.name
+      FROM scim_group_member m
+      JOIN scim_group g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
+      JOIN role_mapping rm ON rm.tenant_id = g.tenant_id AND lower(rm.group_display_name) = lower(g.display_name)
+      JOIN role_mapping_role rmr ON rmr.tenant_id = rm.tenant_id AND rmr.mapping_id = rm.id
+      JOIN role r ON r.id = rmr.role_id
+     WHERE m.tenant_id = ${tenantId} AND m.member_user_id = ${userId}
+     ORDER BY r.name)`;
+}
+
+/**
  * Groups pushed by the IdP become roles: a user's roles in a tenant are the union of the roles
  * mapped from the groups they belong to. Mappings match group names case-insensitively; every
  * change flags the sessions of the users it concerns, through the outbox.
@@ -229,18 +244,11 @@ export class RoleMappingService {
 
   /** The roles a user holds in a tenant now: the union over the groups they belong to. */
   async rolesOfUser(manager: EntityManager, tenantId: string, userId: string): Promise<string[]> {
-    const rows = await manager.query<Array<{ name: string }>>(
-      `SELECT DISTINCT r.name
-         FROM scim_group_member m
-         JOIN scim_group g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
-         JOIN role_mapping rm ON rm.tenant_id = g.tenant_id AND lower(rm.group_display_name) = lower(g.display_name)
-         JOIN role_mapping_role rmr ON rmr.tenant_id = rm.tenant_id AND rmr.mapping_id = rm.id
-         JOIN role r ON r.id = rmr.role_id
-        WHERE m.tenant_id = $1 AND m.member_user_id = $2
-        ORDER BY r.name`,
+    const [row] = await manager.query<Array<{ roles: string[] }>>(
+      `SELECT ${userRolesSql('$1', '$2')} AS roles`,
       [tenantId, userId],
     );
-    return rows.map((row) => row.name);
+    return row.roles;
   }
 
   // ---- helpers --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../../persistence/unique-violation';
 import { CORE_USER_SCHEMA } from '../../scim';
 import { hashSecret } from '../access-keys/access-key-secret';
 import { AuditActor, AuditRecorder } from '../audit/audit.recorder';
-import { RoleMappingService } from '../role-mapping/role-mapping.service';
+import { RoleMappingService, userRolesSql } from '../role-mapping/role-mapping.service';
 import { toUserColumns } from '../scim-users/scim-user.mapper';
 import { ScimUsersRepository } from '../scim-users/scim-users.repository';
 import { SessionClaims, SessionTokens, TokenError, VerifiedSession } from './session-tokens';
@@ -119,28 +119,40 @@ export class SessionsService {
   async refresh(refreshJwt: unknown): Promise<TokenPair> {
     const token = await this.verify(() => this.tokens.verifyRefresh(refreshJwt));
     const outcome = await this.uow.run(async (tx): Promise<TokenPair | SessionRejection> => {
-      const session = await this.lockSession(tx.manager, token.tid, token.sid);
-      if (!session)
+      // Session, user and roles in one statement: refresh is on every client's hot path.
+      const [row] = await tx.manager.query<Array<SessionRow & Partial<UserRow> & { roles: string[] }>>(
+        `SELECT s.id, s.user_id, s.refresh_token_hash, s.expires_at, s.revoked_at, s.refresh_required_at,
+                u.user_name, u.display_name, u.primary_email, u.active, u.data, ${userRolesSql('s.tenant_id', 's.user_id')} AS roles
+           FROM session s LEFT JOIN scim_user u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+          WHERE s.tenant_id = $1 AND s.id = $2
+            FOR UPDATE OF s`,
+        [token.tid, token.sid],
+      );
+      if (!row)
         return (await this.userExists(tx.manager, token.tid, token.sub))
           ? 'session_not_found'
           : 'user_deleted';
-      if (session.revoked_at) return 'session_revoked';
-      if (session.expires_at.getTime() <= Date.now()) return 'session_expired';
-      if (hashSecret(String(refreshJwt)) !== session.refresh_token_hash) {
+      if (row.revoked_at) return 'session_revoked';
+      if (row.expires_at.getTime() <= Date.now()) return 'session_expired';
+      if (hashSecret(String(refreshJwt)) !== row.refresh_token_hash) {
         // A rotated token came back: someone holds a copy. End the session for everyone.
-        await this.revokeSession(tx.manager, token.tid, session.id, 'refresh token reused');
+        await this.revokeSession(tx.manager, token.tid, row.id, 'refresh token reused');
         return 'refresh_token_reused';
       }
-      const [user] = await tx.manager.query<UserRow[]>(
-        `SELECT ${USER_COLUMNS} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2`,
-        [token.tid, session.user_id],
-      );
-      if (!user) return 'user_deleted';
-      if (!user.active) {
-        await this.revokeSession(tx.manager, token.tid, session.id, 'user deactivated');
+      if (row.user_name === undefined || row.user_name === null) return 'user_deleted';
+      if (!row.active) {
+        await this.revokeSession(tx.manager, token.tid, row.id, 'user deactivated');
         return 'user_deactivated';
       }
-      return this.rotate(tx.manager, token.tid, session.id, user);
+      const user: UserRow = {
+        id: row.user_id,
+        user_name: row.user_name,
+        display_name: row.display_name ?? null,
+        primary_email: row.primary_email ?? null,
+        active: true,
+        data: row.data ?? {},
+      };
+      return this.rotate(tx.manager, token.tid, row.id, user, row.roles);
     });
     if (typeof outcome === 'string') throw new SessionRejected(outcome);
     return outcome;
@@ -235,13 +247,13 @@ export class SessionsService {
     tenantId: string,
     sessionId: string,
     user: UserRow,
+    roles: string[],
   ): Promise<TokenPair> {
     const expiresAt = new Date(Date.now() + this.config.REFRESH_TTL_SECONDS * 1000);
-    const [claims, refreshJwt] = await Promise.all([
-      this.claims(manager, tenantId, sessionId, user),
+    const [sessionJwt, refreshJwt] = await Promise.all([
+      this.tokens.signSession(tenantId, claimsOf(tenantId, sessionId, user, roles)),
       this.tokens.signRefresh(tenantId, user.id, sessionId, expiresAt),
     ]);
-    const sessionJwt = await this.tokens.signSession(tenantId, claims);
     await manager.query(
       `UPDATE session SET refresh_token_hash = $3, expires_at = $4, last_refreshed_at = now(), refresh_required_at = NULL
         WHERE tenant_id = $1 AND id = $2`,
@@ -256,15 +268,7 @@ export class SessionsService {
     sessionId: string,
     user: UserRow,
   ): Promise<SessionClaims> {
-    const roles = await this.roles.rolesOfUser(manager, tenantId, user.id);
-    return {
-      sub: user.id,
-      sid: sessionId,
-      loginId: user.user_name,
-      email: user.primary_email,
-      name: user.display_name ?? formattedName(user.data),
-      tenants: { [tenantId]: { roles } },
-    };
+    return claimsOf(tenantId, sessionId, user, await this.roles.rolesOfUser(manager, tenantId, user.id));
   }
 
   private async findUser(
@@ -373,6 +377,17 @@ export class SessionsService {
       [tenantId, id, reason],
     );
   }
+}
+
+function claimsOf(tenantId: string, sessionId: string, user: UserRow, roles: string[]): SessionClaims {
+  return {
+    sub: user.id,
+    sid: sessionId,
+    loginId: user.user_name,
+    email: user.primary_email,
+    name: user.display_name ?? formattedName(user.data),
+    tenants: { [tenantId]: { roles } },
+  };
 }
 
 function formattedName(data: Record<string, unknown>): string | null {
