@@ -76,7 +76,8 @@ export class AuditQueryService {
     if (args.from && args.to && args.from.getTime() > args.to.getTime()) {
       throw AppError.badInput('from must not be after to');
     }
-    const cursor = args.after !== undefined && args.after !== null ? decodeAuditCursor(args.after) : undefined;
+    const cursor =
+      args.after !== undefined && args.after !== null ? decodeAuditCursor(args.after) : undefined;
     if (args.actorKeyId !== undefined && args.actorKeyId !== null && !isUuid(args.actorKeyId)) {
       throw AppError.badInput('actorKeyId must be a UUID');
     }

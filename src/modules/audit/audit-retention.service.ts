@@ -54,7 +54,9 @@ export class AuditRetentionService {
       // Stray rows in the DEFAULT partition (outside every prepared month) follow the same rule.
       await manager.query(`DELETE FROM audit_event_default WHERE occurred_at < $1`, [cutoff.toISOString()]);
       if (dropped.length > 0 || created.length > 0) {
-        this.logger.log(`audit partitions: dropped ${dropped.join(', ') || '-'}; created ${created.join(', ') || '-'}`);
+        this.logger.log(
+          `audit partitions: dropped ${dropped.join(', ') || '-'}; created ${created.join(', ') || '-'}`,
+        );
       }
       return { ran: true, dropped, created, cutoff: cutoff.toISOString() };
     });

@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 
+import { AuditRecorder } from './audit.recorder';
+import { AuditResolver } from './audit.resolver';
 import { AuditBuffer } from './audit-buffer';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
-import { AuditRecorder } from './audit.recorder';
-import { AuditResolver } from './audit.resolver';
 import { ScimAuditInterceptor } from './scim-audit.interceptor';
 
 /**

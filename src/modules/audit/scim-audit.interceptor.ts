@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 
 import { SCIM_BASE_PATH, toScimError } from '../../http/all-exceptions.filter';
 import { auditActorOf, ScimPrincipal } from '../access-keys/scim-principal';
+import { AuditRecorder } from './audit.recorder';
 import { AuditBuffer } from './audit-buffer';
 import { SCIM_REQUEST_FAILED } from './audit-event-types';
-import { AuditRecorder } from './audit.recorder';
 import {
   bodyTargets,
   classifyScimRequest,
@@ -44,7 +44,19 @@ export class ScimAuditInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const started = Date.now();
     const params = (request.params ?? {}) as Record<string, string | undefined>;
-    const kind = classifyScimRequest(request.method, request.routeOptions?.url, params);
+    const classified = classifyScimRequest(request.method, request.routeOptions?.url, params);
+    // The catch-all route (/scim/v2/*) names no resource: take the first segment of the path.
+    const kind: ScimRequestKind =
+      classified.resource === '*'
+        ? {
+            ...classified,
+            resource: request.url
+              .split('?')[0]
+              .slice(SCIM_BASE_PATH.length + 1)
+              .split('/')[0]
+              .slice(0, 64),
+          }
+        : classified;
 
     return next.handle().pipe(
       tap(() => {
@@ -56,7 +68,9 @@ export class ScimAuditInterceptor implements NestInterceptor {
         }
       }),
       catchError((error: unknown) =>
-        from(this.recordFailure(request, principal, kind, error)).pipe(switchMap(() => throwError(() => error))),
+        from(this.recordFailure(request, principal, kind, error)).pipe(
+          switchMap(() => throwError(() => error)),
+        ),
       ),
     );
   }
@@ -138,7 +152,10 @@ export class ScimAuditInterceptor implements NestInterceptor {
     const method = request.method.toUpperCase();
     const isSearch = kind.kind === 'read' && method === 'POST';
     const fromBody = kind.kind === 'write' ? bodyTargets(request.body) : {};
-    const details = kind.kind === 'read' ? readDetails(request.query as Record<string, unknown>, request.body, isSearch) : {};
+    const details =
+      kind.kind === 'read'
+        ? readDetails(request.query as Record<string, unknown>, request.body, isSearch)
+        : {};
     const fromFilter = filterTargets(details.filter);
     return {
       tenantId: principal.tenantId,

@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 
 import { AppError } from '../../common/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { SCIM_AUTH_FAILED, SCIM_REQUEST_FAILED } from '../audit/audit-event-types';
 import { AuditEventModel } from '../audit/audit.models';
+import { SCIM_AUTH_FAILED, SCIM_REQUEST_FAILED } from '../audit/audit-event-types';
 import {
   AUDIT_EVENT_COLUMNS,
   AuditEventRow,
@@ -15,9 +15,9 @@ import {
 import { RoleMappingService } from '../role-mapping/role-mapping.service';
 import {
   DiagnosedGroupModel,
-  DiagnosedUserModel,
   DiagnosisVerdict,
   ScimKeyModel,
+  ScimKeyStatusEnum,
   UserDiagnosisModel,
 } from './diagnostics.models';
 import { lastPushAt, tenantKeys } from './scim-queries';
@@ -73,7 +73,9 @@ export class DiagnoseUserService {
     const now = new Date();
 
     const user = await this.findUser(tenantId, loginId);
-    const terms = [...new Set([loginId, ...(user ? [user.userName, ...user.emails] : [])].map((t) => t.toLowerCase()))].slice(0, 10);
+    const terms = [
+      ...new Set([loginId, ...(user ? [user.userName, ...user.emails] : [])].map((t) => t.toLowerCase())),
+    ].slice(0, 10);
     const [rows, authFailures, keys, groups, roles, pushAt] = await Promise.all([
       manager.query<AuditEventRow[]>(
         `SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_event
@@ -113,7 +115,7 @@ export class DiagnoseUserService {
       summary: '',
       nextSteps: [],
       warnings: [],
-      user: user as DiagnosedUserModel | null,
+      user,
       jitProvisioning: tenant.jitProvisioning,
       scimEnabled: tenant.scimEnabled,
       groups,
@@ -128,19 +130,22 @@ export class DiagnoseUserService {
       keys,
     };
     const provisioningKeys = keys.filter((key) => key.canProvision);
-    const deadKeys = keys.filter((key) => key.status === 'EXPIRED' || key.status === 'REVOKED');
+    const deadKeys = keys.filter((key) => key.status === ScimKeyStatusEnum.EXPIRED || key.status === ScimKeyStatusEnum.REVOKED);
     const stopped = keys.length > 0 && provisioningKeys.length === 0 && deadKeys.length > 0;
     this.warn(diagnosis, { stopped, keys, deadKeys, pushAt });
 
     const guide = this.guide(loginId);
     if (user) {
       if (!user.active) {
-        return this.verdict(diagnosis, DiagnosisVerdict.DEACTIVATED,
+        return this.verdict(
+          diagnosis,
+          DiagnosisVerdict.DEACTIVATED,
           `${user.userName} was deactivated by the IdP on ${when(deactivation)}${byKey(deactivation)}.`,
           [
             `If ${user.userName} should have access, add them back to the group assigned to the application in the IdP (or re-assign them); the IdP reactivates them on its next cycle, or at once with provision on demand.`,
             'Deactivation follows removal from the group assigned to the application, or unassignment. Removing someone from a role-mapped group only changes their roles; it never deactivates them.',
-          ]);
+          ],
+        );
       }
       if (roles.length === 0) {
         const steps =
@@ -152,63 +157,90 @@ export class DiagnoseUserService {
                 `${user.userName} is in ${unmappedGroups.map((g) => `"${g}"`).join(', ')}, and none of these groups maps to a role. Map one of them to a role (setRoleMapping), or add the user to a group that is already mapped.`,
               ];
         steps.push(guide.mappingIsNotProvisioning, guide.timing);
-        return this.verdict(diagnosis, DiagnosisVerdict.NO_ROLES,
+        return this.verdict(
+          diagnosis,
+          DiagnosisVerdict.NO_ROLES,
           `${user.userName} is provisioned and active but has no role: ${groups.length === 0 ? 'they are in no group' : 'none of their groups is mapped to a role'}.`,
-          steps);
+          steps,
+        );
       }
-      return this.verdict(diagnosis, DiagnosisVerdict.CAN_LOG_IN,
+      return this.verdict(
+        diagnosis,
+        DiagnosisVerdict.CAN_LOG_IN,
         `${user.userName} is provisioned${firstPush ? ` (first pushed ${when(firstPush)}${byKey(firstPush)})` : ''}, active, with roles ${roles.join(', ')}.`,
         [
           'Nothing in Roster blocks this login. If it still fails, the IdP is refusing the sign-in: check that the user is assigned to the SSO application too (SSO and SCIM may be separate applications in the IdP).',
-        ]);
+        ],
+      );
     }
 
     if (deletion && (!firstPush || deletion.occurredAt >= firstPush.occurredAt)) {
-      return this.verdict(diagnosis, DiagnosisVerdict.DELETED,
+      return this.verdict(
+        diagnosis,
+        DiagnosisVerdict.DELETED,
         `${loginId} was deleted by the IdP on ${when(deletion)}${byKey(deletion)}.`,
         [
           `If ${loginId} should have access, assign them to the application again in the IdP, through the assigned group; the IdP creates them again on its next cycle, or at once with provision on demand.`,
           guide.assignGroup,
-        ]);
+        ],
+      );
     }
     if (tenant.jitProvisioning) {
-      return this.verdict(diagnosis, DiagnosisVerdict.WILL_BE_CREATED_BY_JIT,
+      return this.verdict(
+        diagnosis,
+        DiagnosisVerdict.WILL_BE_CREATED_BY_JIT,
         `${loginId} has no SCIM record, but JIT provisioning is on: the first sign-in creates the user, with no groups and so no roles.`,
         [
           'If SCIM is the source of truth, turn JIT off and assign the user in the IdP through a group instead; roles only come from the groups the IdP pushes.',
           guide.assignGroup,
-        ]);
+        ],
+      );
     }
     if (!tenant.scimEnabled) {
-      return this.verdict(diagnosis, DiagnosisVerdict.SCIM_DISABLED,
+      return this.verdict(
+        diagnosis,
+        DiagnosisVerdict.SCIM_DISABLED,
         `SCIM is disabled for this tenant: every push from the IdP is refused with 403, so ${loginId} cannot be provisioned.`,
         [
           'Enable SCIM for the tenant (setScimEnabled), then retry provisioning in the IdP or use provision on demand for this user.',
           guide.assignGroup,
-        ]);
+        ],
+      );
     }
     if (stopped) {
       const lastRefused = authFailures[0] ? toAuditEventModel(authFailures[0]) : null;
-      return this.verdict(diagnosis, DiagnosisVerdict.KEY_EXPIRED_PROVISIONING_STOPPED,
-        `No access key of this tenant can provision: ${deadKeys.map((k) => `"${k.name}" ${k.status === 'EXPIRED' ? `expired ${k.expiresAt?.toISOString() ?? ''}` : 'was revoked'}`).join(', ')}. ` +
+      return this.verdict(
+        diagnosis,
+        DiagnosisVerdict.KEY_EXPIRED_PROVISIONING_STOPPED,
+        `No access key of this tenant can provision: ${deadKeys.map((k) => `"${k.name}" ${k.status === ScimKeyStatusEnum.EXPIRED ? `expired ${k.expiresAt?.toISOString() ?? ''}` : 'was revoked'}`).join(', ')}. ` +
           `Every push is refused with 401${lastRefused ? ` (last refused ${when(lastRefused)}: ${lastRefused.reason ?? ''})` : ''}, so ${loginId} ${firstPush ? 'gets no updates' : 'was never provisioned'}.`,
         [
           `Create a new access key with the "Tenant Admin" role (createAccessKey) and paste "${this.config.PROJECT_ID}:<access key>" as the bearer token in the IdP's provisioning settings (SCIM base URL ${this.config.PUBLIC_BASE_URL}/scim/v2).`,
           'Then restart provisioning in the IdP, or use provision on demand for this user; the pushes that were refused are not replayed by Roster.',
           guide.assignGroup,
-        ]);
+        ],
+      );
     }
     if (rejected) {
-      return this.verdict(diagnosis, DiagnosisVerdict.PUSH_REJECTED,
-        `The IdP tried to push ${loginId} on ${when(rejected)}${byKey(rejected)} and Roster refused it: ${rejected.httpStatus ?? ''} ${rejected.scimType ?? ''} ${rejected.reason ?? ''}`.replace(/\s+/g, ' ').trim(),
+      return this.verdict(
+        diagnosis,
+        DiagnosisVerdict.PUSH_REJECTED,
+        `The IdP tried to push ${loginId} on ${when(rejected)}${byKey(rejected)} and Roster refused it: ${rejected.httpStatus ?? ''} ${rejected.scimType ?? ''} ${rejected.reason ?? ''}`
+          .replace(/\s+/g, ' ')
+          .trim(),
         [
           'Fix what the error names in the IdP (for example a userName or email that already belongs to another user), then retry provisioning for this user (provision on demand).',
           guide.timing,
-        ]);
+        ],
+      );
     }
-    return this.verdict(diagnosis, DiagnosisVerdict.NEVER_PROVISIONED,
+    return this.verdict(
+      diagnosis,
+      DiagnosisVerdict.NEVER_PROVISIONED,
       `The IdP never pushed ${loginId}: there is no SCIM record and no SCIM event for this login ID or email.` +
-        (pushAt ? ` The IdP last pushed to this tenant on ${pushAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : ' The IdP has never pushed anything to this tenant.'),
+        (pushAt
+          ? ` The IdP last pushed to this tenant on ${pushAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`
+          : ' The IdP has never pushed anything to this tenant.'),
       [
         guide.assignGroup,
         guide.timing,
@@ -218,7 +250,8 @@ export class DiagnoseUserService {
           : [
               `Nothing was ever pushed to this tenant: check the SCIM base URL (${this.config.PUBLIC_BASE_URL}/scim/v2) and the bearer token ("${this.config.PROJECT_ID}:<access key>") in the IdP, and test the connection.`,
             ]),
-      ]);
+      ],
+    );
   }
 
   private guide(loginId: string) {
@@ -235,14 +268,23 @@ export class DiagnoseUserService {
     diagnosis: UserDiagnosisModel,
     context: { stopped: boolean; keys: ScimKeyModel[]; deadKeys: ScimKeyModel[]; pushAt: Date | null },
   ): void {
-    if (!diagnosis.scimEnabled) diagnosis.warnings.push('SCIM is disabled for this tenant: no change from the IdP arrives.');
-    if (context.keys.length === 0) diagnosis.warnings.push('The tenant has no access key: the IdP cannot push anything.');
-    if (context.stopped) diagnosis.warnings.push('No access key can provision (expired or revoked): pushes are refused with 401.');
-    for (const key of context.keys.filter((k) => k.status === 'EXPIRING_SOON')) {
-      diagnosis.warnings.push(`Access key "${key.name}" expires ${key.expiresAt?.toISOString() ?? ''}: create a new one and update the IdP before then.`);
+    if (!diagnosis.scimEnabled)
+      diagnosis.warnings.push('SCIM is disabled for this tenant: no change from the IdP arrives.');
+    if (context.keys.length === 0)
+      diagnosis.warnings.push('The tenant has no access key: the IdP cannot push anything.');
+    if (context.stopped)
+      diagnosis.warnings.push(
+        'No access key can provision (expired or revoked): pushes are refused with 401.',
+      );
+    for (const key of context.keys.filter((k) => k.status === ScimKeyStatusEnum.EXPIRING_SOON)) {
+      diagnosis.warnings.push(
+        `Access key "${key.name}" expires ${key.expiresAt?.toISOString() ?? ''}: create a new one and update the IdP before then.`,
+      );
     }
     if (diagnosis.recentAuthFailures.length > 0) {
-      diagnosis.warnings.push(`${diagnosis.recentAuthFailures.length} SCIM request(s) refused at authentication in the last 7 days (${[...new Set(diagnosis.recentAuthFailures.map((e) => e.reason))].join(', ')}).`);
+      diagnosis.warnings.push(
+        `${diagnosis.recentAuthFailures.length} SCIM request(s) refused at authentication in the last 7 days (${[...new Set(diagnosis.recentAuthFailures.map((e) => e.reason))].join(', ')}).`,
+      );
     }
     if (context.pushAt && context.pushAt.getTime() < Date.now() - 7 * 86_400_000) {
       diagnosis.warnings.push('The IdP has not pushed any change to this tenant for more than 7 days.');

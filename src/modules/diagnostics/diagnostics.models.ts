@@ -36,7 +36,9 @@ registerEnumType(DiagnosisVerdict, {
       description: 'No live access key can provision (expired, revoked): every push is refused.',
     },
     PUSH_REJECTED: { description: 'The IdP tried to push this user and Roster refused the request.' },
-    WILL_BE_CREATED_BY_JIT: { description: 'Not provisioned, but JIT is on: the first login creates the user.' },
+    WILL_BE_CREATED_BY_JIT: {
+      description: 'Not provisioned, but JIT is on: the first login creates the user.',
+    },
   },
 });
 
@@ -208,11 +210,14 @@ export class UserDiagnosisModel {
   deletion: AuditEventModel | null;
 
   @Field(() => [AuditEventModel], {
-    description: 'Recent events naming this user (by login ID or email), newest first, including refused pushes and sign-ins.',
+    description:
+      'Recent events naming this user (by login ID or email), newest first, including refused pushes and sign-ins.',
   })
   events: AuditEventModel[];
 
-  @Field(() => [AuditEventModel], { description: 'scim.auth.failed events of the tenant in the last 7 days.' })
+  @Field(() => [AuditEventModel], {
+    description: 'scim.auth.failed events of the tenant in the last 7 days.',
+  })
   recentAuthFailures: AuditEventModel[];
 
   @Field(() => [ScimKeyModel])
@@ -260,7 +265,9 @@ export class ScimHealthModel {
   @Field(() => [FailureReasonCountModel])
   failuresByReason24h: FailureReasonCountModel[];
 
-  @Field(() => [ScimKeyModel], { description: 'Keys not revoked that expire within 14 days or have expired.' })
+  @Field(() => [ScimKeyModel], {
+    description: 'Keys not revoked that expire within 14 days or have expired.',
+  })
   expiringKeys: ScimKeyModel[];
 
   @Field({ description: 'No successful SCIM change in the last 7 days.' })

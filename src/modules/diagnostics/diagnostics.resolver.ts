@@ -50,7 +50,7 @@ export class DiagnosticsResolver {
     return this.configuration.setJitProvisioning(tenantId, enabled, actor);
   }
 
-  @Query(() => UserDiagnosisModel, { description: "Why this user can or cannot log in, with the evidence." })
+  @Query(() => UserDiagnosisModel, { description: 'Why this user can or cannot log in, with the evidence.' })
   diagnoseUser(
     @Args('tenantId', { type: () => ID }, new UuidPipe('tenantId')) tenantId: string,
     @Args('loginId') loginId: string,

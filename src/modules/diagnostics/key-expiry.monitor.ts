@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 
 import { UnitOfWork } from '../../database/unit-of-work';
 import { MetricsRegistry } from '../../infra/metrics/metrics.registry';
-import { ACCESS_KEY_EXPIRED, ACCESS_KEY_EXPIRING } from '../audit/audit-event-types';
 import { AuditRecorder } from '../audit/audit.recorder';
+import { ACCESS_KEY_EXPIRED, ACCESS_KEY_EXPIRING } from '../audit/audit-event-types';
 import { EXPIRY_WARNING_DAYS } from './key-status';
 
 export interface KeyExpiryOutcome {

@@ -54,7 +54,11 @@ export class ScimConfigurationService {
   }
 
   /** Delegates to TenantsService.update: audited as tenant.updated, and the key cache is told. */
-  async setScimEnabled(tenantId: string, enabled: boolean, actor: AuditActor): Promise<ScimConfigurationModel> {
+  async setScimEnabled(
+    tenantId: string,
+    enabled: boolean,
+    actor: AuditActor,
+  ): Promise<ScimConfigurationModel> {
     await this.tenants.update({ id: tenantId, scimEnabled: enabled }, actor);
     return this.get(tenantId);
   }

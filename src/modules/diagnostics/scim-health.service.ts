@@ -3,7 +3,12 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { PUSH_PREDICATE } from '../audit/audit-event-types';
 import { requireTenant, toAuditEventModel } from '../audit/audit-query.service';
-import { FailureReasonCountModel, ScimHealthModel, ScimHealthOverviewModel } from './diagnostics.models';
+import {
+  FailureReasonCountModel,
+  ScimHealthModel,
+  ScimHealthOverviewModel,
+  ScimKeyStatusEnum,
+} from './diagnostics.models';
 import { EXPIRY_WARNING_DAYS, KEY_COLUMNS, KeyRow } from './key-status';
 import { lastPushAt, lastScimEvent, REASON_CODE, tenantKeys, toKeyModel } from './scim-queries';
 
@@ -37,7 +42,7 @@ export class ScimHealthService {
       lastPushAt: pushAt,
       ...counts,
       failuresByReason24h: reasons,
-      expiringKeys: keys.filter((key) => key.status === 'EXPIRING_SOON' || key.status === 'EXPIRED'),
+      expiringKeys: keys.filter((key) => key.status === ScimKeyStatusEnum.EXPIRING_SOON || key.status === ScimKeyStatusEnum.EXPIRED),
       noPushIn7Days: !pushAt || pushAt.getTime() < now.getTime() - 7 * DAY,
     };
   }
@@ -97,7 +102,11 @@ export class ScimHealthService {
     };
   }
 
-  private reasons(manager: EntityManager, since: Date, tenantId?: string): Promise<FailureReasonCountModel[]> {
+  private reasons(
+    manager: EntityManager,
+    since: Date,
+    tenantId?: string,
+  ): Promise<FailureReasonCountModel[]> {
     return manager.query<FailureReasonCountModel[]>(
       `SELECT ${REASON_CODE} AS reason, count(*)::int AS count FROM audit_event
         WHERE outcome = 'failure' AND category = 'SCIMEvent' AND occurred_at >= $1

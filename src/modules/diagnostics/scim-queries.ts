@@ -3,10 +3,14 @@ import { EntityManager } from 'typeorm';
 import { PUSH_PREDICATE } from '../audit/audit-event-types';
 import { AUDIT_EVENT_COLUMNS, AuditEventRow } from '../audit/audit-query.service';
 import { ScimKeyModel, ScimKeyStatusEnum } from './diagnostics.models';
-import { KEY_COLUMNS, keyStatus, KeyRow } from './key-status';
+import { KEY_COLUMNS, KeyRow,keyStatus } from './key-status';
 
 /** Shared reads of the diagnostics: every one is within one tenant, on an index. */
-export async function tenantKeys(manager: EntityManager, tenantId: string, now: Date): Promise<ScimKeyModel[]> {
+export async function tenantKeys(
+  manager: EntityManager,
+  tenantId: string,
+  now: Date,
+): Promise<ScimKeyModel[]> {
   const rows = await manager.query<KeyRow[]>(
     `SELECT ${KEY_COLUMNS} FROM access_key k WHERE k.tenant_id = $1 ORDER BY k.created_at DESC, k.id`,
     [tenantId],
