@@ -130,7 +130,9 @@ export class DiagnoseUserService {
       keys,
     };
     const provisioningKeys = keys.filter((key) => key.canProvision);
-    const deadKeys = keys.filter((key) => key.status === ScimKeyStatusEnum.EXPIRED || key.status === ScimKeyStatusEnum.REVOKED);
+    const deadKeys = keys.filter(
+      (key) => key.status === ScimKeyStatusEnum.EXPIRED || key.status === ScimKeyStatusEnum.REVOKED,
+    );
     const stopped = keys.length > 0 && provisioningKeys.length === 0 && deadKeys.length > 0;
     this.warn(diagnosis, { stopped, keys, deadKeys, pushAt });
 

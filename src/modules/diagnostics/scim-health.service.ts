@@ -42,7 +42,9 @@ export class ScimHealthService {
       lastPushAt: pushAt,
       ...counts,
       failuresByReason24h: reasons,
-      expiringKeys: keys.filter((key) => key.status === ScimKeyStatusEnum.EXPIRING_SOON || key.status === ScimKeyStatusEnum.EXPIRED),
+      expiringKeys: keys.filter(
+        (key) => key.status === ScimKeyStatusEnum.EXPIRING_SOON || key.status === ScimKeyStatusEnum.EXPIRED,
+      ),
       noPushIn7Days: !pushAt || pushAt.getTime() < now.getTime() - 7 * DAY,
     };
   }

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { PUSH_PREDICATE } from '../audit/audit-event-types';
 import { AUDIT_EVENT_COLUMNS, AuditEventRow } from '../audit/audit-query.service';
 import { ScimKeyModel, ScimKeyStatusEnum } from './diagnostics.models';
-import { KEY_COLUMNS, KeyRow,keyStatus } from './key-status';
+import { KEY_COLUMNS, KeyRow, keyStatus } from './key-status';
 
 /** Shared reads of the diagnostics: every one is within one tenant, on an index. */
 export async function tenantKeys(
