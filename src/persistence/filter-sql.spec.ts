@@ -28,59 +28,60 @@ function compileGroup(text: string, map: FilterSqlMap = GROUP_FILTER_MAP) {
 
 describe('compileFilter: filter tree to parameterised SQL', () => {
   const userCases: Array<[string, string, unknown[]]> = [
-    ['userName eq "A@X.com"', 'coalesce(lower(u.user_name) = $2, false)', ['a@x.com']],
-    ['USERNAME eq "a"', 'coalesce(lower(u.user_name) = $2, false)', ['a']],
-    ['externalId eq "AbC"', 'coalesce(u.external_id = $2, false)', ['AbC']],
+    ['userName eq "A@X.com"', '(lower(u.user_name) = $2)', ['a@x.com']],
+    ['USERNAME eq "a"', '(lower(u.user_name) = $2)', ['a']],
+    ['externalId eq "AbC"', '(u.external_id = $2)', ['AbC']],
     ['userName ne "a"', '(lower(u.user_name) IS DISTINCT FROM $2)', ['a']],
-    ['displayName co "50%_x"', 'coalesce(lower(u.display_name) LIKE $2, false)', ['%50\\%\\_x%']],
-    ['userName sw "a"', 'coalesce(lower(u.user_name) LIKE $2, false)', ['a%']],
-    ['userName ew "a"', 'coalesce(lower(u.user_name) LIKE $2, false)', ['%a']],
-    ['userName gt "b"', 'coalesce(lower(u.user_name) COLLATE "C" > $2, false)', ['b']],
-    ['userName ge "b"', 'coalesce(lower(u.user_name) COLLATE "C" >= $2, false)', ['b']],
-    ['userName lt "b"', 'coalesce(lower(u.user_name) COLLATE "C" < $2, false)', ['b']],
-    ['userName le "b"', 'coalesce(lower(u.user_name) COLLATE "C" <= $2, false)', ['b']],
+    ['displayName co "50%_x"', '(lower(u.display_name) LIKE $2)', ['%50\\%\\_x%']],
+    ['userName sw "a"', '(lower(u.user_name) LIKE $2)', ['a%']],
+    ['userName ew "a"', '(lower(u.user_name) LIKE $2)', ['%a']],
+    ['userName gt "b"', '(lower(u.user_name) COLLATE "C" > $2)', ['b']],
+    ['userName ge "b"', '(lower(u.user_name) COLLATE "C" >= $2)', ['b']],
+    ['userName lt "b"', '(lower(u.user_name) COLLATE "C" < $2)', ['b']],
+    ['userName le "b"', '(lower(u.user_name) COLLATE "C" <= $2)', ['b']],
     ['title pr', "(coalesce(u.data->>'title' <> '', false))", []],
-    ['active eq false', 'coalesce(u.active = $2::boolean, false)', [false]],
+    ['active eq false', '(u.active = $2::boolean)', [false]],
     [
       'meta.created gt "2024-01-31T12:00:00+01:00"',
-      'coalesce(u.created_at > $2::timestamptz, false)',
+      '(u.created_at > $2::timestamptz)',
       ['2024-01-31T11:00:00.000Z'],
     ],
     [
       'meta.lastModified le "2024-01-31T12:00:00Z"',
-      'coalesce(u.updated_at <= $2::timestamptz, false)',
+      '(u.updated_at <= $2::timestamptz)',
       ['2024-01-31T12:00:00.000Z'],
     ],
-    [`id eq "${ID.toUpperCase()}"`, 'coalesce(u.id = $2::uuid, false)', [ID]],
+    [`id eq "${ID.toUpperCase()}"`, '(u.id = $2::uuid)', [ID]],
     ['id eq "not-a-uuid"', 'FALSE', []],
     ['externalId eq null', "(NOT coalesce(u.external_id <> '', false))", []],
     [
       'title eq "a" and active eq true',
-      "(coalesce(lower(u.data->>'title') = $2, false) AND coalesce(u.active = $3::boolean, false))",
+      "((lower(u.data->>'title') = $2) AND (u.active = $3::boolean))",
       ['a', true],
     ],
     [
       'title eq "a" or title eq "b" or title eq "c"',
-      "(coalesce(lower(u.data->>'title') = $2, false) OR coalesce(lower(u.data->>'title') = $3, false) OR coalesce(lower(u.data->>'title') = $4, false))",
+      "((lower(u.data->>'title') = $2) OR (lower(u.data->>'title') = $3) OR (lower(u.data->>'title') = $4))",
       ['a', 'b', 'c'],
     ],
-    ['not (title pr)', "(NOT (coalesce(u.data->>'title' <> '', false)))", []],
-    ['name.familyName eq "J"', "coalesce(lower(u.data->'name'->>'familyName') = $2, false)", ['j']],
-    [`${E}:department eq "Ops"`, `coalesce(lower(u.data->'${E}'->>'department') = $2, false)`, ['ops']],
-    [`${E}:manager.value eq "m"`, `coalesce(lower(u.data->'${E}'->'manager'->>'value') = $2, false)`, ['m']],
+    ['not (title pr)', "(NOT coalesce((coalesce(u.data->>'title' <> '', false)), false))", []],
+    ['not (title eq "a")', "(NOT coalesce((lower(u.data->>'title') = $2), false))", ['a']],
+    ['name.familyName eq "J"', "(lower(u.data->'name'->>'familyName') = $2)", ['j']],
+    [`${E}:department eq "Ops"`, `(lower(u.data->'${E}'->>'department') = $2)`, ['ops']],
+    [`${E}:manager.value eq "m"`, `(lower(u.data->'${E}'->'manager'->>'value') = $2)`, ['m']],
     [
       'emails.type eq "work"',
-      `EXISTS (SELECT 1 FROM ${EMAILS} AS e(el) WHERE coalesce(lower(e.el->>'type') = $2, false))`,
+      `EXISTS (SELECT 1 FROM ${EMAILS} AS e(el) WHERE (lower(e.el->>'type') = $2))`,
       ['work'],
     ],
     [
       'emails eq "A@x.com"',
-      `(u.email_values @> ARRAY[$3]::text[] AND EXISTS (SELECT 1 FROM ${EMAILS} AS e(el) WHERE coalesce(lower(e.el->>'value') = $2, false)))`,
+      `(u.email_values @> ARRAY[$3]::text[] AND EXISTS (SELECT 1 FROM ${EMAILS} AS e(el) WHERE (lower(e.el->>'value') = $2)))`,
       ['a@x.com', 'a@x.com'],
     ],
     [
       'emails[type eq "work" and value co "@"]',
-      `EXISTS (SELECT 1 FROM ${EMAILS} AS e(el) WHERE (coalesce(lower(e.el->>'type') = $2, false) AND coalesce(lower(e.el->>'value') LIKE $3, false)))`,
+      `EXISTS (SELECT 1 FROM ${EMAILS} AS e(el) WHERE ((lower(e.el->>'type') = $2) AND (lower(e.el->>'value') LIKE $3)))`,
       ['work', '%@%'],
     ],
     [
@@ -95,10 +96,10 @@ describe('compileFilter: filter tree to parameterised SQL', () => {
   });
 
   it.each([
-    ['displayName eq "Admins"', 'coalesce(lower(g.display_name) = $2, false)', ['admins']],
+    ['displayName eq "Admins"', '(lower(g.display_name) = $2)', ['admins']],
     [
       `members eq "${ID}"`,
-      `EXISTS (SELECT 1 FROM scim_group_member gm WHERE gm.tenant_id = g.tenant_id AND gm.group_id = g.id AND coalesce(gm.member_id = $2::uuid, false))`,
+      `EXISTS (SELECT 1 FROM scim_group_member gm WHERE gm.tenant_id = g.tenant_id AND gm.group_id = g.id AND (gm.member_id = $2::uuid))`,
       [ID],
     ],
     [
@@ -112,7 +113,7 @@ describe('compileFilter: filter tree to parameterised SQL', () => {
 
   it('member rows: members[type eq "User"] for PATCH remove', () => {
     expect(compileGroup('members[type eq "User"]', MEMBER_ROW_FILTER_MAP)).toEqual({
-      sql: 'coalesce(lower(m.member_type) = $2, false)',
+      sql: '(lower(m.member_type) = $2)',
       params: ['user'],
     });
   });

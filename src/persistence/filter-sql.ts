@@ -48,7 +48,10 @@ export interface FilterSqlMap {
 /**
  * Compiles a validated filter tree (src/scim/filter) to a parameterised SQL condition. Every
  * value goes through `params`; attribute names only select from the fixed expressions of the map.
- * Comparisons are wrapped so SQL NULLs never flip a `not`: an absent attribute simply does not match.
+ * Comparisons stay bare (`lower(u.user_name) = $2`) so an index can serve them; a comparison with
+ * an absent attribute is NULL, which WHERE, AND, OR and EXISTS already treat as "no match", and
+ * `not` coalesces its operand to false first, so an absent attribute never matches `not (x eq y)`'s
+ * inner test yet does match the negation.
  */
 export function compileFilter(filter: Filter, map: FilterSqlMap, params: SqlParams): string {
   return compile(filter, { map, params });
@@ -68,7 +71,8 @@ function compile(filter: Filter, scope: Scope): string {
     case 'or':
       return `(${filter.filters.map((inner) => compile(inner, scope)).join(' OR ')})`;
     case 'not':
-      return `(NOT ${compile(filter.filter, scope)})`;
+      // NULL (an absent attribute) must read as false before it is negated.
+      return `(NOT coalesce(${compile(filter.filter, scope)}, false))`;
     case 'present':
       return compilePresent(filter.path, scope);
     case 'compare':
@@ -174,7 +178,7 @@ function comparison(
     if (!UUID.test(text)) return op === 'eq' ? 'FALSE' : 'TRUE';
     const placeholder = `${params.add(text.toLowerCase())}::uuid`;
     return op === 'eq'
-      ? `coalesce(${target.sql} = ${placeholder}, false)`
+      ? `(${target.sql} = ${placeholder})`
       : `(${target.sql} IS DISTINCT FROM ${placeholder})`;
   }
   const typed = typedOperands(target, value, filter);
@@ -183,7 +187,7 @@ function comparison(
 
   switch (op) {
     case 'eq':
-      return `coalesce(${left} = ${right(typed.value)}, false)`;
+      return `(${left} = ${right(typed.value)})`;
     case 'ne':
       return `(${left} IS DISTINCT FROM ${right(typed.value)})`;
     case 'co':
@@ -194,16 +198,16 @@ function comparison(
       }
       const text = escapeLike(String(typed.value));
       const pattern = op === 'co' ? `%${text}%` : op === 'sw' ? `${text}%` : `%${text}`;
-      return `coalesce(${left} LIKE ${params.add(pattern)}, false)`;
+      return `(${left} LIKE ${params.add(pattern)})`;
     }
     case 'gt':
-      return `coalesce(${left} > ${right(typed.value)}, false)`;
+      return `(${left} > ${right(typed.value)})`;
     case 'ge':
-      return `coalesce(${left} >= ${right(typed.value)}, false)`;
+      return `(${left} >= ${right(typed.value)})`;
     case 'lt':
-      return `coalesce(${left} < ${right(typed.value)}, false)`;
+      return `(${left} < ${right(typed.value)})`;
     case 'le':
-      return `coalesce(${left} <= ${right(typed.value)}, false)`;
+      return `(${left} <= ${right(typed.value)})`;
   }
 }
 

@@ -6,6 +6,8 @@ import { TenantEntity } from '../tenants/tenant.entity';
 @Entity({ name: 'scim_group' })
 @Index('ux_scim_group_display_name', { synchronize: false })
 @Index('ix_scim_group_external_id', ['tenantId', 'externalId'])
+@Index('ix_scim_group_created', ['tenantId', 'createdAt', 'id'])
+@Index('ix_scim_group_updated', ['tenantId', 'updatedAt', 'id'])
 export class ScimGroupEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_scim_group' })
   tenantId: string;

@@ -11,6 +11,8 @@ import { TenantEntity } from '../tenants/tenant.entity';
 @Entity({ name: 'scim_user' })
 @Index('ux_scim_user_user_name', { synchronize: false })
 @Index('ix_scim_user_external_id', ['tenantId', 'externalId'])
+@Index('ix_scim_user_created', ['tenantId', 'createdAt', 'id'])
+@Index('ix_scim_user_updated', ['tenantId', 'updatedAt', 'id'])
 @Index('ix_scim_user_email_values', { synchronize: false })
 export class ScimUserEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_scim_user' })
