@@ -8,6 +8,8 @@ import {
   formatAttrPath,
   ListQuery,
   queryFingerprint,
+  resolveAttribute,
+  ResourceTypeDefinition,
   ScimError,
 } from '../scim';
 import { compileFilter, FilterSqlMap } from './filter-sql';
@@ -31,6 +33,8 @@ export interface ListSpec {
   /** Sortable attributes by canonical name (`userName`, `meta.created`). */
   readonly sortKeys: Readonly<Record<string, SortKey>>;
   readonly coreSchema: string;
+  /** For sorting by attributes without a dedicated key. */
+  readonly resourceType: ResourceTypeDefinition;
 }
 
 export interface ListPage<Row> {
@@ -137,19 +141,42 @@ function cursorLinks<Row>(
   };
 }
 
+/**
+ * The sort key of `sortBy`: a dedicated indexed expression when the spec has one, else any
+ * singular string or boolean attribute (RFC 7644 §3.4.2.3) through the filter map, absent
+ * values sorting as the empty string.
+ */
 function sortKeyFor(
   spec: ListSpec,
   path: AttrPath | undefined,
   name: string | undefined,
 ): SortKey | undefined {
   if (!path || !name) return undefined;
-  const key = spec.sortKeys[name];
+  const key = spec.sortKeys[name] ?? derivedSortKey(spec, path);
   if (!key) {
     throw ScimError.invalidValue(
-      `Sorting by "${name}" is not supported; sort by ${Object.keys(spec.sortKeys).join(', ')}`,
+      `Sorting by "${name}" is not supported: sort by ${Object.keys(spec.sortKeys).join(', ')}, or another singular string or boolean attribute`,
     );
   }
   return key;
+}
+
+function derivedSortKey(spec: ListSpec, path: AttrPath): SortKey | undefined {
+  const definition = resolveAttribute(spec.resourceType, path)?.definition;
+  if (!definition || definition.multiValued || definition.type === 'complex') return undefined;
+  const target = spec.filterMap.resolve(path);
+  if (target?.kind !== 'scalar') return undefined;
+  switch (target.type) {
+    case 'string':
+      return {
+        sql: target.caseExact ? `coalesce(${target.sql}, '')` : `lower(coalesce(${target.sql}, ''))`,
+        type: 'text',
+      };
+    case 'boolean':
+      return { sql: `coalesce((${target.sql})::text, '')`, type: 'text' };
+    default:
+      return undefined;
+  }
 }
 
 function keysetCondition(

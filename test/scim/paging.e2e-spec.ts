@@ -1,4 +1,4 @@
-import { newUser } from '../support/scim-client';
+import { ENTERPRISE, newUser, USER_SCHEMA } from '../support/scim-client';
 import { ScimClient } from '../support/scim-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createGroup, createUser, expectScimError, expectStatus, tenantClient } from './helpers';
@@ -71,6 +71,46 @@ describe('SCIM sorting and paging', () => {
       );
       expectStatus(urn, 200);
       expect(urn.body.Resources[0].userName).toBe('Alpha');
+    });
+
+    it('any singular string or boolean attribute sorts, absent values first when ascending', async () => {
+      const { scim: other } = await tenantClient(ctx);
+      const make = (userName: string, extra: Record<string, unknown>) =>
+        createUser(other, { userName, schemas: [USER_SCHEMA, ENTERPRISE], ...extra });
+      await make('u1', {
+        title: 'b',
+        name: { familyName: 'Zed' },
+        active: true,
+        [ENTERPRISE]: { department: 'Ops' },
+      });
+      await make('u2', {
+        title: 'A',
+        name: { familyName: 'amos' },
+        active: false,
+        [ENTERPRISE]: { department: 'eng' },
+      });
+      await make('u3', { name: { familyName: 'Moss' }, active: true });
+      const order = async (query: string) =>
+        (await other.get(`/Users?${query}`)).body.Resources.map((u: { userName: string }) => u.userName);
+      expect(await order('sortBy=title')).toEqual(['u3', 'u2', 'u1']);
+      expect(await order('sortBy=title&sortOrder=descending')).toEqual(['u1', 'u2', 'u3']);
+      expect(await order('sortBy=name.familyName')).toEqual(['u2', 'u3', 'u1']);
+      expect(await order(`sortBy=${encodeURIComponent(`${ENTERPRISE}:department`)}`)).toEqual([
+        'u3',
+        'u2',
+        'u1',
+      ]);
+      // Ties (two active users) are broken by id, so only the set is fixed.
+      expect((await order('sortBy=active&sortOrder=descending&count=2')).sort()).toEqual(['u1', 'u3']);
+      expect(await order('sortBy=active&count=1')).toEqual(['u2']);
+      // and cursor pages over such a sort neither skip nor repeat
+      const first = await other.get('/Users?sortBy=name.familyName&count=2&cursor=');
+      const second = await other.get(
+        `/Users?sortBy=name.familyName&count=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      );
+      expect(
+        [...first.body.Resources, ...second.body.Resources].map((u: { userName: string }) => u.userName),
+      ).toEqual(['u2', 'u3', 'u1']);
     });
 
     it('startIndex is 1-based; itemsPerPage equals the rows returned; totalResults counts all matches', async () => {

@@ -19,6 +19,7 @@ const LIST_SPEC: ListSpec = {
   select: COLUMNS,
   filterMap: GROUP_FILTER_MAP,
   coreSchema: GROUP_RESOURCE_TYPE.schema.id,
+  resourceType: GROUP_RESOURCE_TYPE,
   sortKeys: {
     id: { sql: 'g.id', type: 'uuid' },
     displayName: { sql: 'lower(g.display_name)', type: 'text' },

@@ -17,6 +17,7 @@ const LIST_SPEC: ListSpec = {
   select: COLUMNS,
   filterMap: USER_FILTER_MAP,
   coreSchema: USER_RESOURCE_TYPE.schema.id,
+  resourceType: USER_RESOURCE_TYPE,
   sortKeys: {
     id: { sql: 'u.id', type: 'uuid' },
     userName: { sql: 'lower(u.user_name)', type: 'text' },
