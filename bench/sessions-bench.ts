@@ -18,7 +18,8 @@ const env = (name: string, fallback?: string): string => {
   if (value === undefined || value === '') throw new Error(`${name} is required`);
   return value;
 };
-const intEnv = (name: string, fallback: number) => Number((process.env[name] ?? String(fallback)).replace(/[_,]/g, ''));
+const intEnv = (name: string, fallback: number) =>
+  Number((process.env[name] ?? String(fallback)).replace(/[_,]/g, ''));
 
 const BASE_URL = env('BENCH_BASE_URL', 'http://127.0.0.1:3100');
 const DATABASE_URL = env('DATABASE_URL');
@@ -37,7 +38,12 @@ interface Answer {
   body: any;
 }
 
-function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+function call(
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const url = new URL(path, BASE_URL);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -90,19 +96,31 @@ const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a
 async function main(): Promise<void> {
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
-  const { createTenant } = await graphql<{ createTenant: { id: string } }>(
-    `mutation { createTenant(input: { name: "sessions-bench" }) { id } }`,
-  );
+  const { createTenant } = await graphql<{ createTenant: { id: string } }>(`
+    mutation {
+      createTenant(input: { name: "sessions-bench" }) {
+        id
+      }
+    }
+  `);
   const tenantId = createTenant.id;
   const { createAccessKey } = await graphql<{ createAccessKey: { cleartext: string } }>(
-    `mutation($i: CreateAccessKeyInput!) { createAccessKey(input: $i) { cleartext } }`,
+    `
+      mutation ($i: CreateAccessKeyInput!) {
+        createAccessKey(input: $i) {
+          cleartext
+        }
+      }
+    `,
     { i: { tenantId, name: 'bench' } },
   );
   const scimBearer = `Bearer ${env('PROJECT_ID')}:${createAccessKey.cleartext}`;
 
   const writes = WRITE_RATE * WRITE_SECONDS;
   const users = Math.max(GROUP_MEMBERS, writes);
-  log(`seeding ${users.toLocaleString('en-US')} users, a ${GROUP_MEMBERS.toLocaleString('en-US')}-member group and their sessions`);
+  log(
+    `seeding ${users.toLocaleString('en-US')} users, a ${GROUP_MEMBERS.toLocaleString('en-US')}-member group and their sessions`,
+  );
   await seedUsers([db], tenantId, 1, users, () => undefined);
   const groupId = '00000000-0000-4000-8000-000000000b01';
   await seedGroup(db, tenantId, groupId, 'bench-everyone');
@@ -155,11 +173,26 @@ async function main(): Promise<void> {
     .sort((a, b) => a - b);
 
   // 2. Mapping change on the big group -> every member's session flagged.
-  await graphql(`mutation { createRole(input: { name: "bench-role" }) { id } }`);
+  await graphql(`
+    mutation {
+      createRole(input: { name: "bench-role" }) {
+        id
+      }
+    }
+  `);
   const mapped = Date.now();
-  await graphql(`mutation($i: SetRoleMappingInput!) { setRoleMapping(input: $i) { id } }`, {
-    i: { tenantId, groupDisplayName: 'bench-everyone', roles: ['bench-role'] },
-  });
+  await graphql(
+    `
+      mutation ($i: SetRoleMappingInput!) {
+        setRoleMapping(input: $i) {
+          id
+        }
+      }
+    `,
+    {
+      i: { tenantId, groupDisplayName: 'bench-everyone', roles: ['bench-role'] },
+    },
+  );
   let allFlaggedMs = Number.NaN;
   for (;;) {
     const { rows } = await db.query<{ n: number; last_ms: string }>(
@@ -181,7 +214,13 @@ async function main(): Promise<void> {
   const tokens: string[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
     const { createSession } = await graphql<{ createSession: { refreshJwt: string } }>(
-      `mutation($i: CreateSessionInput!) { createSession(input: $i) { refreshJwt } }`,
+      `
+        mutation ($i: CreateSessionInput!) {
+          createSession(input: $i) {
+            refreshJwt
+          }
+        }
+      `,
       { i: { tenantId, loginId: userName(i + 1) } },
     );
     tokens.push(createSession.refreshJwt);
