@@ -171,6 +171,32 @@ describe('role catalogue and group-to-role mappings', () => {
     expect(await rolesOf(user.userName)).toEqual([]);
   });
 
+  it('follows a rename of the group by the IdP', async () => {
+    const user = await pushUser();
+    const group = await pushGroup('platform', [user.id]);
+    await setMapping('platform', ['editor']);
+    const renamed = await scim.patch(`/Groups/${group.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Platform Engineering' }],
+    });
+    expect(renamed.status).toBe(204);
+    const mappings = await ctx.gql(
+      `query($t: ID!) { roleMappings(tenantId: $t) { groupDisplayName roles groupId } }`,
+      {
+        t: tenantId,
+      },
+    );
+    expect(mappings.data.roleMappings).toEqual(
+      expect.arrayContaining([
+        { groupDisplayName: 'Platform Engineering', roles: ['editor'], groupId: group.id },
+      ]),
+    );
+    expect(
+      mappings.data.roleMappings.map((m: { groupDisplayName: string }) => m.groupDisplayName),
+    ).not.toContain('platform');
+    expect(await rolesOf(user.userName)).toEqual(['editor']);
+  });
+
   it('keeps mappings per tenant', async () => {
     const other = await createTenant(ctx);
     await setMapping('shared-name', ['viewer'], other.id);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AppError } from '../../common/app-error';
@@ -8,6 +8,7 @@ import { Tx, UnitOfWork } from '../../database/unit-of-work';
 import { isUniqueViolation } from '../../persistence/unique-violation';
 import { AuditActor, AuditRecorder } from '../audit/audit.recorder';
 import { Outbox } from '../outbox/outbox.service';
+import { GroupEvents, GroupRenamed } from '../scim-groups/group-events';
 import { RoleEntity } from './role.entity';
 import {
   CreateRoleInput,
@@ -40,13 +41,32 @@ export function userRolesSql(tenantId: string, userId: string): string {
  * change flags the sessions of the users it concerns, through the outbox.
  */
 @Injectable()
-export class RoleMappingService {
+export class RoleMappingService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly dataSource: DataSource,
     private readonly audit: AuditRecorder,
     private readonly outbox: Outbox,
+    private readonly groupEvents: GroupEvents,
   ) {}
+
+  onModuleInit(): void {
+    this.groupEvents.onRenamed((tx, change) => this.followRename(tx, change));
+  }
+
+  /**
+   * The IdP renamed a group: its mapping follows the new name, unless a mapping for the new name
+   * already exists (then that one applies, and the old one waits for a group of the old name).
+   */
+  private async followRename(tx: Tx, change: GroupRenamed): Promise<void> {
+    await tx.manager.query(
+      `UPDATE role_mapping SET group_display_name = $3, updated_at = now()
+        WHERE tenant_id = $1 AND lower(group_display_name) = lower($2)
+          AND (lower($2) = lower($3) OR NOT EXISTS (
+            SELECT 1 FROM role_mapping WHERE tenant_id = $1 AND lower(group_display_name) = lower($3)))`,
+      [change.tenantId, change.from, change.to],
+    );
+  }
 
   // ---- role catalogue -------------------------------------------------------------------------
 

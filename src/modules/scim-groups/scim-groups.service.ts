@@ -24,6 +24,7 @@ import { AuditRecorder } from '../audit/audit.recorder';
 import { Outbox } from '../outbox/outbox.service';
 import { checkPreconditions, Preconditions, ScimCaller } from '../scim-transport/scim-caller';
 import { scimBaseUrl } from '../scim-transport/scim-reply';
+import { GroupEvents } from './group-events';
 import { ScimGroupRow, toGroupResource } from './scim-group.mapper';
 import { ChangedMember, ScimGroupsRepository } from './scim-groups.repository';
 
@@ -59,6 +60,7 @@ export class ScimGroupsService {
     private readonly groups: ScimGroupsRepository,
     private readonly audit: AuditRecorder,
     private readonly outbox: Outbox,
+    private readonly events: GroupEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.baseUrl = scimBaseUrl(config);
@@ -210,6 +212,12 @@ export class ScimGroupsService {
           );
           await this.flagMembers(tx, caller.tenantId, delta, 'group membership changed');
           if (renamed) {
+            await this.events.renamed(tx, {
+              tenantId: caller.tenantId,
+              groupId: id,
+              from: before.display_name,
+              to: attributes.displayName,
+            });
             // Role mappings match groups by name: every member's roles may change.
             await this.outbox.add(
               tx,
