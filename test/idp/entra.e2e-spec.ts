@@ -232,7 +232,7 @@ describe('Microsoft Entra ID quirks', () => {
       });
     });
 
-    it('an empty Operations array is a no-op: 200, nothing changes, no event', async () => {
+    it('an empty Operations array is a no-op: 200, nothing changes, one "unchanged" event', async () => {
       const { scim, tenantId } = await tenant(ctx);
       const id = await createUser(scim);
       const before = await scim.get(`/Users/${id}`);
@@ -244,7 +244,9 @@ describe('Microsoft Entra ID quirks', () => {
       expect((await scim.patch(`/Groups/${group}`, patch())).status).toBe(204);
       expect((await auditEvents(ctx, tenantId)).map((e) => e.type)).toEqual([
         'scim.user.created',
+        'scim.user.unchanged',
         'scim.group.created',
+        'scim.group.unchanged',
       ]);
     });
   });

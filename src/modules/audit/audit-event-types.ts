@@ -1,16 +1,18 @@
 /**
  * The SCIM event types (category `SCIMEvent`). Change events are written by the SCIM services
  * inside their transaction; read and failure events are written by ScimAuditInterceptor; the
- * bearer guard writes `scim.auth.failed`. docs/audit-events.md describes each one.
+ * bearer guard writes `scim.auth.failed`. the README's "Audit events" section describes each one.
  */
 export const SCIM_CHANGE_EVENT_TYPES = [
   'scim.user.created',
   'scim.user.updated',
+  'scim.user.unchanged',
   'scim.user.deactivated',
   'scim.user.reactivated',
   'scim.user.deleted',
   'scim.group.created',
   'scim.group.updated',
+  'scim.group.unchanged',
   'scim.group.deleted',
   'scim.group.members_added',
   'scim.group.members_removed',

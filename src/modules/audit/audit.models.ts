@@ -21,7 +21,7 @@ export class AuditEventModel {
   @Field({ description: 'SCIMEvent, ManagementEvent or SessionEvent.' })
   category: string;
 
-  @Field({ description: 'See docs/audit-events.md for the catalogue.' })
+  @Field({ description: 'See the README section "Audit events" for the catalogue.' })
   type: string;
 
   @Field({ description: 'success or failure.' })

@@ -226,8 +226,9 @@ export class ScimGroupsService {
               caller.tenantId,
             );
           }
-        } else if (delta.skipped.length > 0) {
-          await this.record(tx, caller, before, 'scim.group.updated', [], delta, 200);
+        } else {
+          // Every SCIM request leaves one event, a write that changes nothing too.
+          await this.record(tx, caller, before, 'scim.group.unchanged', [], delta, 200);
         }
         return this.result(
           after,

@@ -30,7 +30,11 @@ export interface UserResult {
 }
 
 type UserEventType =
-  'scim.user.created' | 'scim.user.updated' | 'scim.user.deactivated' | 'scim.user.reactivated';
+  | 'scim.user.created'
+  | 'scim.user.updated'
+  | 'scim.user.unchanged'
+  | 'scim.user.deactivated'
+  | 'scim.user.reactivated';
 
 /**
  * SCIM Users: each write is one transaction holding the row, its version bump, the audit event
@@ -176,7 +180,11 @@ export class ScimUsersService {
         const columns = toUserColumns(resource);
         userName = columns.userName;
         const groups = (await groupsOfUsers(tx.manager, caller.tenantId, [id])).get(id) ?? [];
-        if (changed.length === 0) return this.result(tx.manager, caller.tenantId, before, groups);
+        if (changed.length === 0) {
+          // Every SCIM request leaves one event, a write that changes nothing too.
+          await this.recordChange(tx, caller, before, 'scim.user.unchanged', []);
+          return this.result(tx.manager, caller.tenantId, before, groups);
+        }
 
         const after = await this.users.update(tx.manager, caller.tenantId, id, columns);
         const type: UserEventType =
@@ -219,7 +227,7 @@ export class ScimUsersService {
         { tenantId: caller.tenantId, userIds: [row.id], reason: 'user deactivated' },
         caller.tenantId,
       );
-    } else if (type !== 'scim.user.created') {
+    } else if (type === 'scim.user.updated' || type === 'scim.user.reactivated') {
       await this.outbox.add(
         tx,
         'sessions.flag',

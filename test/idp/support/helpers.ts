@@ -50,6 +50,7 @@ export async function memberIds(scim: ScimClient, groupId: string): Promise<stri
 export const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 /** The audit events of a tenant, oldest first. */
+/** The change events (writes) of a tenant; reads and failures are left out. */
 export async function auditEvents(
   ctx: TestApp,
   tenantId: string,
@@ -66,7 +67,10 @@ export async function auditEvents(
 > {
   return ctx.db.query(
     `SELECT type, target_id, target_login, user_agent, http_status, details FROM audit_event
-      WHERE tenant_id = $1 AND type LIKE $2 ORDER BY occurred_at, id`,
+      WHERE tenant_id = $1 AND type LIKE $2 AND outcome = 'success'
+        AND type NOT IN ('scim.user.read', 'scim.users.listed', 'scim.group.read', 'scim.groups.listed',
+                         'scim.search', 'scim.discovery.read')
+      ORDER BY occurred_at, id`,
     [tenantId, `${typePrefix}%`],
   );
 }
