@@ -89,10 +89,17 @@ export async function listPage<Row extends Record<string, unknown>>(
   const pageSql = `SELECT ${spec.select}${sortKey ? `, ${sortKey.sql} AS sort_key` : ''} FROM ${spec.from}
      WHERE ${pageConditions.join(' AND ')} ${order} LIMIT ${params.add(limit + 1)} OFFSET ${params.add(offset)}`;
 
-  const [countRows, pageRows] = await Promise.all([
-    manager.query<Array<{ total: number }>>(countSql, countParams),
-    limit === 0 ? Promise.resolve([] as Row[]) : manager.query<Row[]>(pageSql, params.values),
-  ]);
+  const pageRows = limit === 0 ? ([] as Row[]) : await manager.query<Row[]>(pageSql, params.values);
+  // An index page that holds the last row tells the total without counting: IdP lookups such as
+  // `userName eq "x"` then cost one statement.
+  const lastPage =
+    limit > 0 &&
+    query.cursor === undefined &&
+    pageRows.length <= limit &&
+    (pageRows.length > 0 || offset === 0);
+  const totalResults = lastPage
+    ? offset + pageRows.length
+    : (await manager.query<Array<{ total: number }>>(countSql, countParams))[0].total;
   const rows = pageRows.slice(0, limit);
   if (backward) rows.reverse();
   const more = pageRows.length > limit;
@@ -108,7 +115,7 @@ export async function listPage<Row extends Record<string, unknown>>(
           }),
         );
   for (const row of rows) delete row.sort_key;
-  return { rows, totalResults: countRows[0].total, ...links };
+  return { rows, totalResults, ...links };
 }
 
 /** Marks a previousCursor: the same query, read towards its start. */

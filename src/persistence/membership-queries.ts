@@ -26,3 +26,13 @@ export async function groupsOfUsers(
   }
   return byUser;
 }
+
+/**
+ * The `groups` of the user row aliased `u`, as a JSON array embedded in the user's own SELECT, so
+ * a read costs one statement instead of two.
+ */
+export const USER_GROUPS_JSON_SQL = `(SELECT coalesce(jsonb_agg(jsonb_build_object('value', g.id, 'display', g.display_name)
+           ORDER BY g.display_name), '[]'::jsonb)
+      FROM scim_group_member gm
+      JOIN scim_group g ON g.tenant_id = gm.tenant_id AND g.id = gm.group_id
+     WHERE gm.tenant_id = u.tenant_id AND gm.member_user_id = u.id)`;

@@ -96,7 +96,8 @@ describe('SCIM filters compile to SQL that indexes serve', () => {
     const query = parseListQuery({ filter }, rt, { defaultCount: 100, maxCount: 1000 });
     if (type === 'User') await ctx.app.get(ScimUsersRepository).list(explaining, tenantId, query);
     else await ctx.app.get(ScimGroupsRepository).list(explaining, tenantId, query);
-    expect(plans).toHaveLength(2); // the count and the page
+    // The page, and the count when the page does not already tell the total: every statement run.
+    expect(plans.length).toBeGreaterThanOrEqual(1);
     for (const plan of plans) {
       const seqScans = plan
         .filter((node) => node['Node Type'] === 'Seq Scan')
@@ -123,7 +124,9 @@ describe('SCIM filters compile to SQL that indexes serve', () => {
       { defaultCount: 100, maxCount: 1000 },
     );
     await ctx.app.get(ScimUsersRepository).list(explaining, tenantId, { ...query, filter: undefined });
-    const page = plans[1];
+    // The page is the statement with a LIMIT (the count, when run, has none).
+    const page = plans.find((plan) => plan.some((node) => node['Node Type'] === 'Limit'));
+    if (!page) throw new Error('no page statement was run');
     expect(page.map((node) => node['Index Name'])).toContain('ix_scim_user_updated');
     expect(page.map((node) => node['Node Type'])).not.toContain('Sort');
   });

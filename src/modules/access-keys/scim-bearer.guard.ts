@@ -22,6 +22,8 @@ export type AuthFailureReason =
   | 'missing_role'
   | 'scim_disabled';
 
+const TOUCH_INTERVAL_MS = 60_000;
+
 class AuthFailure {
   constructor(
     readonly status: 401 | 403,
@@ -38,6 +40,7 @@ class AuthFailure {
 @Injectable()
 export class ScimBearerGuard implements CanActivate {
   private readonly logger = new Logger('ScimBearerGuard');
+  private readonly lastTouched = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -55,8 +58,17 @@ export class ScimBearerGuard implements CanActivate {
       throw new ScimError(outcome.status, outcome.detail);
     }
     request.scimPrincipal = { tenantId: outcome.tenantId, keyId: outcome.id, keyName: outcome.name };
-    this.keys.touch(outcome.id).catch((error: Error) => this.logger.warn(`lastUsedAt: ${error.message}`));
+    this.touchAtMostEveryMinute(outcome.id);
     return true;
+  }
+
+  /** lastUsedAt is for people reading the admin API: a write a minute per key, not one per request. */
+  private touchAtMostEveryMinute(keyId: string): void {
+    const now = Date.now();
+    if (now - (this.lastTouched.get(keyId) ?? 0) < TOUCH_INTERVAL_MS) return;
+    if (this.lastTouched.size > 10_000) this.lastTouched.clear();
+    this.lastTouched.set(keyId, now);
+    this.keys.touch(keyId).catch((error: Error) => this.logger.warn(`lastUsedAt: ${error.message}`));
   }
 
   private async authenticate(header: string | undefined): Promise<CachedAccessKey | AuthFailure> {

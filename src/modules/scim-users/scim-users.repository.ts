@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
+import { USER_GROUPS_JSON_SQL } from '../../persistence/membership-queries';
 import { lockClause, RowLock } from '../../persistence/row-lock';
 import { ListQuery, USER_RESOURCE_TYPE } from '../../scim';
-import { ScimUserColumns, ScimUserRow } from './scim-user.mapper';
+import { ScimUserColumns, ScimUserRow, UserGroupRef } from './scim-user.mapper';
 import { USER_FILTER_MAP } from './user-filter-map';
 
 const COLUMNS = `u.id, u.tenant_id, u.user_name, u.external_id, u.display_name, u.active, u.primary_email,
@@ -87,10 +88,12 @@ export class ScimUsersRepository {
     tenantId: string,
     id: string,
     lock: RowLock | boolean = 'none',
-  ): Promise<ScimUserRow | undefined> {
+    withGroups = false,
+  ): Promise<(ScimUserRow & { groups?: UserGroupRef[] }) | undefined> {
     if (!isUuid(id)) return undefined;
-    const [row] = await manager.query<ScimUserRow[]>(
-      `SELECT ${COLUMNS} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lockClause(lock)}`,
+    const select = withGroups ? `${COLUMNS}, ${USER_GROUPS_JSON_SQL} AS groups` : COLUMNS;
+    const [row] = await manager.query<Array<ScimUserRow & { groups?: UserGroupRef[] }>>(
+      `SELECT ${select} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lockClause(lock)}`,
       [tenantId, id],
     );
     return row;
@@ -115,8 +118,12 @@ export class ScimUsersRepository {
     manager: EntityManager,
     tenantId: string,
     query: ListQuery,
-  ): Promise<ListPage<ScimUserRow & Record<string, unknown>>> {
-    return listPage(manager, LIST_SPEC, tenantId, query);
+    withGroups = false,
+  ): Promise<ListPage<ScimUserRow & { groups?: UserGroupRef[] } & Record<string, unknown>>> {
+    const spec = withGroups
+      ? { ...LIST_SPEC, select: `${COLUMNS}, ${USER_GROUPS_JSON_SQL} AS groups` }
+      : LIST_SPEC;
+    return listPage(manager, spec, tenantId, query);
   }
 }
 

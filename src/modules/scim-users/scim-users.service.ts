@@ -6,7 +6,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { Tx, UnitOfWork } from '../../database/unit-of-work';
 import { ListPage } from '../../persistence/list-query';
-import { groupsOfUsers } from '../../persistence/membership-queries';
 import { isUniqueViolation } from '../../persistence/unique-violation';
 import {
   applyPatch,
@@ -77,12 +76,9 @@ export class ScimUsersService {
   }
 
   async get(tenantId: string, id: string, withGroups: boolean): Promise<UserResult> {
-    const row = await this.users.findById(this.dataSource.manager, tenantId, id);
+    const row = await this.users.findById(this.dataSource.manager, tenantId, id, 'none', withGroups);
     if (!row) throw notFound(id);
-    const groups = withGroups
-      ? (await groupsOfUsers(this.dataSource.manager, tenantId, [row.id])).get(row.id)
-      : [];
-    return this.result(this.dataSource.manager, tenantId, row, groups ?? []);
+    return this.result(this.dataSource.manager, tenantId, row, row.groups ?? []);
   }
 
   async list(
@@ -91,20 +87,11 @@ export class ScimUsersService {
     withGroups: boolean,
   ): Promise<{ page: ListPage<ScimUserRow>; resources: ScimResource[] }> {
     const manager = this.dataSource.manager;
-    const page = await this.users.list(manager, tenantId, query);
-    const groups = withGroups
-      ? await groupsOfUsers(
-          manager,
-          tenantId,
-          page.rows.map((row) => row.id),
-        )
-      : new Map<string, Array<{ value: string; display: string }>>();
+    const page = await this.users.list(manager, tenantId, query, withGroups);
     const managers = await this.managerNames(manager, tenantId, page.rows);
     return {
       page,
-      resources: page.rows.map((row) =>
-        toUserResource(row, this.baseUrl, groups.get(row.id) ?? [], managers),
-      ),
+      resources: page.rows.map((row) => toUserResource(row, this.baseUrl, row.groups ?? [], managers)),
     };
   }
 
@@ -172,14 +159,14 @@ export class ScimUsersService {
     let userName = '';
     try {
       return await this.uow.run(async (tx) => {
-        const before = await this.users.findById(tx.manager, caller.tenantId, id, 'write');
+        const before = await this.users.findById(tx.manager, caller.tenantId, id, 'write', true);
         if (!before) throw notFound(id);
         checkPreconditions(preconditions, before.version);
         const existing = toUserResource(before, this.baseUrl);
         const { resource, changed } = change(existing);
         const columns = toUserColumns(resource);
         userName = columns.userName;
-        const groups = (await groupsOfUsers(tx.manager, caller.tenantId, [id])).get(id) ?? [];
+        const groups = before.groups ?? [];
         if (changed.length === 0) {
           // Every SCIM request leaves one event, a write that changes nothing too.
           await this.recordChange(tx, caller, before, 'scim.user.unchanged', []);
