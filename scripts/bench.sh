@@ -11,6 +11,8 @@
 #   BENCH_DURATION       measured seconds per run (default 10)
 #   BENCH_PORT           API port (default 3100)
 #   BENCH_OUTPUT         report path (default bench/results/latest.md)
+#   BENCH_SESSIONS       0 skips the session benchmarks of issue 5 (bench/sessions-bench.ts)
+# The audit benchmark of issue 6 (10M events) has its own command: bash scripts/bench-audit.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC
@@ -88,6 +90,11 @@ curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$api_log" >&2; lo
 
 status=0
 npx ts-node --transpile-only bench/run.ts || status=$?
+# Issue 5: sessions, on the same API; appended to the same report.
+if [ "$status" = 0 ] && [ "${BENCH_SESSIONS:-1}" = 1 ]; then
+  log "sessions benchmark"
+  npx ts-node --transpile-only bench/sessions-bench.ts >>"${BENCH_OUTPUT:-bench/results/latest.md}" || status=$?
+fi
 # The report is committed: keep it in the repository's format (npm test runs prettier --check .).
 if [ "$status" = 0 ]; then npx prettier --write --log-level warn "${BENCH_OUTPUT:-bench/results/latest.md}" || true; fi
 if [ "$status" != 0 ]; then

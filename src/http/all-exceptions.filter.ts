@@ -1,7 +1,19 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 
 import { GraphqlErrorFilter } from '../graphql/graphql-error.filter';
+import { ScimBearerGuard } from '../modules/access-keys/scim-bearer.guard';
+import { auditActorOf } from '../modules/access-keys/scim-principal';
+import { AuditRecorder } from '../modules/audit/audit.recorder';
 import { SCIM_MEDIA_TYPE } from '../scim/constants';
 import { ScimError, toScimErrorBody } from '../scim/errors';
 
@@ -46,9 +58,16 @@ export function toScimError(exception: unknown): ScimError | undefined {
 
 /** The one exception filter: no stack trace or internal message ever reaches a caller. */
 @Catch()
+@Injectable()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
   private readonly graphql = new GraphqlErrorFilter();
+
+  constructor(
+    @Optional() private readonly bearer?: ScimBearerGuard,
+    @Optional() private readonly audit?: AuditRecorder,
+    @Optional() private readonly dataSource?: DataSource,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<string>() === 'graphql') return this.graphql.catch(exception, host);
@@ -66,6 +85,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
           'internal error; the request id in the x-request-id header identifies it in the logs',
         );
       }
+      if (!request.scimPrincipal) this.auditRefusedBeforeGuard(request, error);
       return reply.status(error.status).header('content-type', SCIM_MEDIA_TYPE).send(toScimErrorBody(error));
     }
 
@@ -84,5 +104,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
       `${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`,
     );
     return reply.status(500).send({ statusCode: 500, message: 'internal error' });
+  }
+
+  /**
+   * Fastify refuses a malformed, oversized or wrongly typed body before any guard runs. When the
+   * bearer is a live key, that request still reached its tenant: audit it like any failure.
+   */
+  private auditRefusedBeforeGuard(request: FastifyRequest, error: ScimError): void {
+    if (!this.bearer || !this.audit || !this.dataSource || error.status === 401 || error.status === 403)
+      return;
+    const { bearer, audit, dataSource } = this;
+    void (async () => {
+      const key = await bearer.liveKey(request.headers.authorization);
+      if (!key) return;
+      await audit.record(dataSource.manager, {
+        tenantId: key.tenantId,
+        category: 'SCIMEvent',
+        type: 'scim.request.failed',
+        outcome: 'failure',
+        actor: auditActorOf(request, { keyId: key.id, keyName: key.name }),
+        httpStatus: error.status,
+        scimType: error.scimType ?? null,
+        reason: error.detail,
+        details: {
+          method: request.method,
+          path: request.url.split('?')[0].slice(0, 256),
+          refusedBy: 'body parser',
+        },
+      });
+    })().catch((failure: Error) =>
+      this.logger.error(`could not audit a refused SCIM request: ${failure.message}`),
+    );
   }
 }

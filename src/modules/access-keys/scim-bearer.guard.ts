@@ -62,6 +62,15 @@ export class ScimBearerGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * The live Tenant Admin key behind a header, or undefined. For requests Fastify refused before
+   * any guard ran (malformed JSON, too large, wrong media type), so they can still be audited.
+   */
+  async liveKey(header: string | undefined): Promise<CachedAccessKey | undefined> {
+    const outcome = await this.authenticate(header);
+    return outcome instanceof AuthFailure ? undefined : outcome;
+  }
+
   /** lastUsedAt is for people reading the admin API: a write a minute per key, not one per request. */
   private touchAtMostEveryMinute(keyId: string): void {
     const now = Date.now();
