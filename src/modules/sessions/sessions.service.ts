@@ -118,44 +118,64 @@ export class SessionsService {
 
   async refresh(refreshJwt: unknown): Promise<TokenPair> {
     const token = await this.verify(() => this.tokens.verifyRefresh(refreshJwt));
-    const outcome = await this.uow.run(async (tx): Promise<TokenPair | SessionRejection> => {
-      // Session, user and roles in one statement: refresh is on every client's hot path.
-      const [row] = await tx.manager.query<Array<SessionRow & Partial<UserRow> & { roles: string[] }>>(
-        `SELECT s.id, s.user_id, s.refresh_token_hash, s.expires_at, s.revoked_at, s.refresh_required_at,
-                u.user_name, u.display_name, u.primary_email, u.active, u.data, ${userRolesSql('s.tenant_id', 's.user_id')} AS roles
+    const presentedHash = hashSecret(String(refreshJwt));
+    // The next refresh token depends only on the session, so it is signed before the database is
+    // asked; then one compare-and-swap UPDATE rotates it and returns the claims' inputs.
+    const expiresAt = new Date(Date.now() + this.config.REFRESH_TTL_SECONDS * 1000);
+    const nextRefresh = await this.tokens.signRefresh(token.tid, token.sub, token.sid, expiresAt);
+    // TypeORM answers an UPDATE with [rows, count].
+    const [rotatedRows] = await this.dataSource.query<[Array<UserRow & { roles: string[] }>, number]>(
+      `UPDATE session s
+          SET refresh_token_hash = $4, expires_at = $5, last_refreshed_at = now(), refresh_required_at = NULL
+         FROM scim_user u
+        WHERE s.tenant_id = $1 AND s.id = $2 AND s.refresh_token_hash = $3
+          AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.active
+       RETURNING u.id, u.user_name, u.display_name, u.primary_email, u.active, u.data,
+                 ${userRolesSql('s.tenant_id', 's.user_id')} AS roles`,
+      [token.tid, token.sid, presentedHash, hashSecret(nextRefresh), expiresAt],
+    );
+    const rotated = rotatedRows[0];
+    if (rotated) {
+      const sessionJwt = await this.tokens.signSession(
+        token.tid,
+        claimsOf(token.tid, token.sid, rotated, rotated.roles),
+      );
+      return { sessionJwt, refreshJwt: nextRefresh };
+    }
+    throw new SessionRejected(await this.whyRefreshFailed(token.tid, token.sid, token.sub, presentedHash));
+  }
+
+  /** The slow path of a refused refresh: find out why, and end the session where the BCP says so. */
+  private async whyRefreshFailed(
+    tenantId: string,
+    sessionId: string,
+    userId: string,
+    presentedHash: string,
+  ): Promise<SessionRejection> {
+    return this.uow.run(async (tx): Promise<SessionRejection> => {
+      const [row] = await tx.manager.query<
+        Array<SessionRow & { user_name: string | null; active: boolean | null }>
+      >(
+        `SELECT s.id, s.refresh_token_hash, s.expires_at, s.revoked_at, u.user_name, u.active
            FROM session s LEFT JOIN scim_user u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
           WHERE s.tenant_id = $1 AND s.id = $2
             FOR UPDATE OF s`,
-        [token.tid, token.sid],
+        [tenantId, sessionId],
       );
       if (!row)
-        return (await this.userExists(tx.manager, token.tid, token.sub))
-          ? 'session_not_found'
-          : 'user_deleted';
+        return (await this.userExists(tx.manager, tenantId, userId)) ? 'session_not_found' : 'user_deleted';
       if (row.revoked_at) return 'session_revoked';
       if (row.expires_at.getTime() <= Date.now()) return 'session_expired';
-      if (hashSecret(String(refreshJwt)) !== row.refresh_token_hash) {
+      if (presentedHash !== row.refresh_token_hash) {
         // A rotated token came back: someone holds a copy. End the session for everyone.
-        await this.revokeSession(tx.manager, token.tid, row.id, 'refresh token reused');
+        await this.revokeSession(tx.manager, tenantId, row.id, 'refresh token reused');
         return 'refresh_token_reused';
       }
-      if (row.user_name === undefined || row.user_name === null) return 'user_deleted';
-      if (!row.active) {
-        await this.revokeSession(tx.manager, token.tid, row.id, 'user deactivated');
-        return 'user_deactivated';
-      }
-      const user: UserRow = {
-        id: row.user_id,
-        user_name: row.user_name,
-        display_name: row.display_name ?? null,
-        primary_email: row.primary_email ?? null,
-        active: true,
-        data: row.data ?? {},
-      };
-      return this.rotate(tx.manager, token.tid, row.id, user, row.roles);
+      if (row.user_name === null) return 'user_deleted';
+      await this.revokeSession(tx.manager, tenantId, row.id, 'user deactivated');
+      return 'user_deactivated';
     });
-    if (typeof outcome === 'string') throw new SessionRejected(outcome);
-    return outcome;
   }
 
   async validate(sessionJwt: unknown): Promise<{ claims: VerifiedSession; refreshRequired: boolean }> {
@@ -238,26 +258,6 @@ export class SessionsService {
     const sessionJwt = await this.tokens.signSession(
       tenantId,
       await this.claims(tx.manager, tenantId, sessionId, user),
-    );
-    return { sessionJwt, refreshJwt };
-  }
-
-  private async rotate(
-    manager: EntityManager,
-    tenantId: string,
-    sessionId: string,
-    user: UserRow,
-    roles: string[],
-  ): Promise<TokenPair> {
-    const expiresAt = new Date(Date.now() + this.config.REFRESH_TTL_SECONDS * 1000);
-    const [sessionJwt, refreshJwt] = await Promise.all([
-      this.tokens.signSession(tenantId, claimsOf(tenantId, sessionId, user, roles)),
-      this.tokens.signRefresh(tenantId, user.id, sessionId, expiresAt),
-    ]);
-    await manager.query(
-      `UPDATE session SET refresh_token_hash = $3, expires_at = $4, last_refreshed_at = now(), refresh_required_at = NULL
-        WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, sessionId, hashSecret(refreshJwt), expiresAt],
     );
     return { sessionJwt, refreshJwt };
   }
