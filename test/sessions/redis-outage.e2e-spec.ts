@@ -89,6 +89,16 @@ describe('no loss while Redis is down', () => {
     await ctx.gql(`mutation($i: SetRoleMappingInput!) { setRoleMapping(input: $i) { id } }`, {
       i: { tenantId: tenant.id, groupDisplayName: 'security', roles: ['securityadmin'] },
     });
+    // Earlier jobs published and run, so nothing from before the outage can flag the session.
+    await eventually(async () => (await outboxPending()) === 0, 10_000, 'earlier jobs to be published');
+    await eventually(
+      async () => {
+        const health = (await ctx.gql(`{ queueHealth { waiting active delayed } }`)).data.queueHealth;
+        return health.waiting + health.active + health.delayed === 0;
+      },
+      10_000,
+      'earlier jobs to run',
+    );
     const tokens = (
       await ctx.gql(
         `mutation($i: CreateSessionInput!) { createSession(input: $i) { sessionJwt refreshJwt } }`,
@@ -97,7 +107,6 @@ describe('no loss while Redis is down', () => {
         },
       )
     ).data.createSession;
-    await eventually(async () => (await outboxPending()) === 0, 10_000, 'earlier jobs to be published');
 
     await redis.stop();
 

@@ -27,11 +27,9 @@ export class JobQueue implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.queue = new Queue(QUEUE_NAME, {
       prefix: queuePrefix(config.QUEUE_PREFIX),
-      connection: redisOptions(config.REDIS_URL, {
-        connectionName: 'roster-queue',
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-      }),
+      // The offline queue stays on: with it off, BullMQ's multi-command calls reject outside any
+      // promise the caller holds during an outage. Callers check Redis first and bound their waits.
+      connection: redisOptions(config.REDIS_URL, { connectionName: 'roster-queue', maxRetriesPerRequest: 1 }),
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     // Connection errors are reported by readiness and the relay; keep them out of unhandled events.

@@ -51,7 +51,10 @@ export class HealthController {
 
   private async collectQueueGauges(): Promise<void> {
     const [counts, pending] = await Promise.all([
-      check(() => this.queue.counts()),
+      // Only while Redis is up: queue calls during an outage would wait for the reconnect.
+      this.redis.status === 'ready'
+        ? check(() => this.queue.counts())
+        : Promise.resolve('redis not connected'),
       check(() => this.relay.pendingCount()),
     ]);
     if (typeof counts === 'object') {

@@ -1,8 +1,10 @@
-import { UseGuards } from '@nestjs/common';
+import { Inject, UseGuards } from '@nestjs/common';
 import { Field, Float, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
 import { JobQueue } from '../../infra/queue/job-queue';
+import { REDIS } from '../../infra/redis/redis.module';
 import { ManagementGuard } from '../admin-auth/management.guard';
 
 @ObjectType('FailedJob')
@@ -57,6 +59,7 @@ export class QueueHealthResolver {
   constructor(
     private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   @Query(() => QueueHealthModel)
@@ -66,6 +69,7 @@ export class QueueHealthResolver {
          FROM outbox_message WHERE published_at IS NULL`,
     );
     try {
+      if (this.redis.status !== 'ready') throw new Error('Redis is not connected');
       const counts = await this.queue.counts();
       const failures = await this.queue.queue.getFailed(0, 19);
       return {
