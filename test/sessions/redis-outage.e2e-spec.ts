@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 
 import { provisionedTenant } from '../support/factories';
 import { GROUP_SCHEMA, newUser, patchOps, scimClient } from '../support/scim-client';
-import { eventually, startTestApp, TestApp } from '../support/test-app';
+import { eventually, jobsSettled, startTestApp, TestApp } from '../support/test-app';
 
 /** A Redis of this test's own, so it can be stopped and started without disturbing others. */
 class DisposableRedis {
@@ -90,15 +90,7 @@ describe('no loss while Redis is down', () => {
       i: { tenantId: tenant.id, groupDisplayName: 'security', roles: ['securityadmin'] },
     });
     // Earlier jobs published and run, so nothing from before the outage can flag the session.
-    await eventually(async () => (await outboxPending()) === 0, 10_000, 'earlier jobs to be published');
-    await eventually(
-      async () => {
-        const health = (await ctx.gql(`{ queueHealth { waiting active delayed } }`)).data.queueHealth;
-        return health.waiting + health.active + health.delayed === 0;
-      },
-      10_000,
-      'earlier jobs to run',
-    );
+    await jobsSettled(ctx);
     const tokens = (
       await ctx.gql(
         `mutation($i: CreateSessionInput!) { createSession(input: $i) { sessionJwt refreshJwt } }`,

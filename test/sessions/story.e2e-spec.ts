@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 
 import { provisionedTenant } from '../support/factories';
 import { GROUP_SCHEMA, newUser, patchOps, ScimClient, scimClient } from '../support/scim-client';
-import { eventually, startTestApp, TestApp } from '../support/test-app';
+import { eventually, jobsSettled, startTestApp, TestApp } from '../support/test-app';
 
 /**
  * The seeds' promise, end to end: groups pushed by the IdP become roles, changes reach the
@@ -50,6 +50,8 @@ describe('the seeds story: IdP groups become roles in sessions', () => {
       groupId: group.body.id,
       memberCount: 1,
     });
+
+    await jobsSettled(ctx); // the mapping's own flag lands before the sign-in below
 
     // 3. The session carries the role.
     const signIn = await ctx.gql(

@@ -129,3 +129,23 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Waits until every outbox row is published and the queue has nothing waiting or running. A flag
+ * delivered after a later sign-in would mark that fresh session (harmless, but not what a test
+ * that checks `refreshRequired: false` means to see).
+ */
+export async function jobsSettled(ctx: TestApp, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => {
+      const [outbox] = await ctx.db.query(
+        `SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`,
+      );
+      if (outbox.n > 0) return false;
+      const health = (await ctx.gql(`{ queueHealth { waiting active delayed } }`)).data?.queueHealth;
+      return health !== undefined && health.waiting + health.active + health.delayed === 0;
+    },
+    timeoutMs,
+    'queued jobs to run',
+  );
+}
