@@ -11,9 +11,8 @@ import {
   MaxLength,
 } from 'class-validator';
 
+import { trimmed } from '../../graphql/transforms';
 import { TENANT_ADMIN_ROLE } from './access-key-roles';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 @InputType()
 export class CreateAccessKeyInput {
@@ -22,7 +21,7 @@ export class CreateAccessKeyInput {
   tenantId: string;
 
   @Field()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(200)

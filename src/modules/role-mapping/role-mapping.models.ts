@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimmed } from '../../graphql/transforms';
 
 @ObjectType('Role')
 export class RoleModel {
@@ -79,7 +79,7 @@ export class RoleMappingPreviewModel {
 @InputType()
 export class CreateRoleInput {
   @Field()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(100)
@@ -100,7 +100,7 @@ export class UpdateRoleInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(100)
@@ -120,7 +120,7 @@ export class SetRoleMappingInput {
   tenantId: string;
 
   @Field()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'groupDisplayName must not be empty' })
   @MaxLength(256)

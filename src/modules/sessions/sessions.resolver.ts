@@ -5,6 +5,7 @@ import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 
 import { AdminActor } from '../../graphql/admin-actor.decorator';
 import { UuidPipe } from '../../graphql/scalars';
+import { trimmed } from '../../graphql/transforms';
 import { ManagementGuard } from '../admin-auth/management.guard';
 import { AuditActor } from '../audit/audit.recorder';
 import { SessionsService } from './sessions.service';
@@ -17,7 +18,7 @@ export class CreateSessionInput {
   tenantId: string;
 
   @Field({ description: "The user's userName (or an email of theirs)." })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'loginId must not be empty' })
   @MaxLength(512)

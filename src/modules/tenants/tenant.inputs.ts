@@ -2,12 +2,12 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimmed } from '../../graphql/transforms';
 
 @InputType()
 export class CreateTenantInput {
   @Field()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(200)
@@ -27,7 +27,7 @@ export class UpdateTenantInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(200)
