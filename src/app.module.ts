@@ -56,7 +56,7 @@ export class AppModule {
     ];
     const http = options.http
       ? [
-          GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions()),
+          GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
           HealthModule,
           ScimUsersModule,
           ScimGroupsModule,

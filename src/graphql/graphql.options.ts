@@ -1,6 +1,11 @@
+import { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
 
+import { AppConfig } from '../config/config';
+import { constantTimeEquals, parseBearer } from '../modules/access-keys/access-key-secret';
 import { AccessKeysModule } from '../modules/access-keys/access-keys.module';
 import { AuditModule } from '../modules/audit/audit.module';
 import { DiagnosticsModule } from '../modules/diagnostics/diagnostics.module';
@@ -20,8 +25,38 @@ export const GRAPHQL_MODULES = [
   DiagnosticsModule,
 ];
 
-export function graphqlOptions(): ApolloDriverConfig {
+/**
+ * Every operation needs the management bearer, introspection included: the resolvers' guards
+ * protect the data, this keeps the admin schema itself from unauthenticated callers.
+ */
+function requireManagementBearer(config: AppConfig): ApolloServerPlugin<{ req?: FastifyRequest }> {
   return {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ contextValue }) {
+          const bearer = parseBearer(contextValue.req?.headers.authorization);
+          const valid =
+            typeof bearer === 'object' &&
+            constantTimeEquals(bearer.projectId, config.PROJECT_ID) &&
+            constantTimeEquals(bearer.secret, config.MANAGEMENT_KEY);
+          if (!valid) {
+            throw new GraphQLError(
+              'missing or invalid management bearer (expected Bearer <PROJECT_ID>:<MANAGEMENT_KEY>)',
+              {
+                extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+              },
+            );
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
+
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  return {
+    plugins: [requireManagementBearer(config)],
     driver: ApolloDriver,
     path: '/graphql',
     autoSchemaFile: true,

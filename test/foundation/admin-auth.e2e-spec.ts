@@ -24,6 +24,14 @@ describe('admin API authentication', () => {
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('keeps the schema from unauthenticated callers: introspection needs the bearer too', async () => {
+    const anonymous = await ctx.gql(`{ __schema { queryType { name } } }`, {}, '');
+    expect(anonymous.data).toBeFalsy();
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const admin = await ctx.gql(`{ __schema { queryType { name } } }`);
+    expect(admin.data.__schema.queryType.name).toBe('Query');
+  });
+
   it('refuses a mutation without the management bearer and writes nothing', async () => {
     const result = await ctx.gql(`mutation { createTenant(input: { name: "intruder" }) { id } }`, {}, '');
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
