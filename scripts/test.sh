@@ -27,8 +27,16 @@ npx tsc -p tsconfig.json --noEmit
 step "migrations against entities"
 npx ts-node --transpile-only scripts/check-migrations.ts
 
+mkdir -p .roster
 step "unit tests"
-npx jest --config jest.unit.config.js
+npx jest --config jest.unit.config.js --json --outputFile=.roster/jest-unit.json
 
 step "e2e tests"
-npx jest --config jest.e2e.config.js
+npx jest --config jest.e2e.config.js --json --outputFile=.roster/jest-e2e.json
+
+# One plain closing line over both suites, for CI and for people.
+node -e '
+  const runs = [".roster/jest-unit.json", ".roster/jest-e2e.json"].map((file) => require("./" + file));
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  console.log(`\n${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+'
