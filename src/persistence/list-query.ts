@@ -13,6 +13,7 @@ import {
   ScimError,
 } from '../scim';
 import { compileFilter, FilterSqlMap } from './filter-sql';
+import { readQuery } from './read-query';
 import { SqlParams } from './sql-params';
 import { isStorableText } from './storable';
 
@@ -89,7 +90,7 @@ export async function listPage<Row extends Record<string, unknown>>(
   const pageSql = `SELECT ${spec.select}${sortKey ? `, ${sortKey.sql} AS sort_key` : ''} FROM ${spec.from}
      WHERE ${pageConditions.join(' AND ')} ${order} LIMIT ${params.add(limit + 1)} OFFSET ${params.add(offset)}`;
 
-  const pageRows = limit === 0 ? ([] as Row[]) : await manager.query<Row[]>(pageSql, params.values);
+  const pageRows = limit === 0 ? ([] as Row[]) : await readQuery<Row>(manager, pageSql, params.values);
   // An index page that holds the last row tells the total without counting: IdP lookups such as
   // `userName eq "x"` then cost one statement.
   const lastPage =
@@ -99,7 +100,7 @@ export async function listPage<Row extends Record<string, unknown>>(
     (pageRows.length > 0 || offset === 0);
   const totalResults = lastPage
     ? offset + pageRows.length
-    : (await manager.query<Array<{ total: number }>>(countSql, countParams))[0].total;
+    : (await readQuery<{ total: number }>(manager, countSql, countParams))[0].total;
   const rows = pageRows.slice(0, limit);
   if (backward) rows.reverse();
   const more = pageRows.length > limit;

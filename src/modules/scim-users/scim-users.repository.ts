@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 
 import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
 import { USER_GROUPS_JSON_SQL } from '../../persistence/membership-queries';
+import { readQuery } from '../../persistence/read-query';
 import { lockClause, RowLock } from '../../persistence/row-lock';
 import { ListQuery, USER_RESOURCE_TYPE } from '../../scim';
 import { ScimUserColumns, ScimUserRow, UserGroupRef } from './scim-user.mapper';
@@ -92,7 +93,8 @@ export class ScimUsersRepository {
   ): Promise<(ScimUserRow & { groups?: UserGroupRef[] }) | undefined> {
     if (!isUuid(id)) return undefined;
     const select = withGroups ? `${COLUMNS}, ${USER_GROUPS_JSON_SQL} AS groups` : COLUMNS;
-    const [row] = await manager.query<Array<ScimUserRow & { groups?: UserGroupRef[] }>>(
+    const [row] = await readQuery<ScimUserRow & { groups?: UserGroupRef[] }>(
+      manager,
       `SELECT ${select} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lockClause(lock)}`,
       [tenantId, id],
     );
