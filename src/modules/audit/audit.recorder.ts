@@ -44,37 +44,45 @@ export interface AuditEventInput {
 export class AuditRecorder {
   async record(tx: Tx | EntityManager, event: AuditEventInput): Promise<void> {
     const manager = tx instanceof Tx ? tx.manager : tx;
-    const row = auditRow(event);
-    // Plain SQL: this runs in every SCIM write, and the entity insert builder costs more than the insert.
-    await manager.query(
-      `INSERT INTO audit_event (id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name,
-              target_id, target_login, target_email, target_display_name, http_status, scim_type, reason,
-              changed_attributes, request_id, user_agent, source_ip, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-      [
-        row.id,
-        row.occurredAt,
-        row.tenantId,
-        row.category,
-        row.type,
-        row.outcome,
-        row.actorKeyId,
-        row.actorName,
-        row.targetId,
-        row.targetLogin,
-        row.targetEmail,
-        row.targetDisplayName,
-        row.httpStatus,
-        row.scimType,
-        row.reason,
-        row.changedAttributes,
-        row.requestId,
-        row.userAgent,
-        row.sourceIp,
-        row.details,
-      ],
-    );
+    const { sql, params } = auditInsert(event, 0);
+    await manager.query(sql, params);
   }
+}
+
+const AUDIT_COLUMNS = `id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name, target_id,
+  target_login, target_email, target_display_name, http_status, scim_type, reason, changed_attributes,
+  request_id, user_agent, source_ip, details`;
+
+/**
+ * The INSERT of one event as plain SQL (the entity insert builder costs more than the insert), with
+ * placeholders from `$offset+1`, so a write can carry its audit row in the same statement.
+ */
+export function auditInsert(event: AuditEventInput, offset: number): { sql: string; params: unknown[] } {
+  const row = auditRow(event);
+  const params = [
+    row.id,
+    row.occurredAt,
+    row.tenantId,
+    row.category,
+    row.type,
+    row.outcome,
+    row.actorKeyId,
+    row.actorName,
+    row.targetId,
+    row.targetLogin,
+    row.targetEmail,
+    row.targetDisplayName,
+    row.httpStatus,
+    row.scimType,
+    row.reason,
+    row.changedAttributes,
+    row.requestId,
+    row.userAgent,
+    row.sourceIp,
+    row.details,
+  ];
+  const placeholders = params.map((_, index) => `$${offset + index + 1}`).join(', ');
+  return { sql: `INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES (${placeholders})`, params };
 }
 
 /** The row an event becomes; shared by the recorder and the buffered writer. */

@@ -9,6 +9,15 @@ import { ListQuery, USER_RESOURCE_TYPE } from '../../scim';
 import { ScimUserColumns, ScimUserRow, UserGroupRef } from './scim-user.mapper';
 import { USER_FILTER_MAP } from './user-filter-map';
 
+/** Placeholders the user INSERT takes; an audit statement joined to it numbers its own after them. */
+export const USER_INSERT_PARAMS = 9;
+
+/** An INSERT into audit_event whose placeholders start after the user's. */
+export interface AuditStatement {
+  sql: string;
+  params: unknown[];
+}
+
 const COLUMNS = `u.id, u.tenant_id, u.user_name, u.external_id, u.display_name, u.active, u.primary_email,
   u.data, u.version, u.created_at, u.updated_at`;
 
@@ -38,23 +47,27 @@ export class ScimUsersRepository {
     tenantId: string,
     id: string,
     columns: ScimUserColumns,
+    audit?: AuditStatement,
   ): Promise<ScimUserRow> {
-    const [row] = await manager.query<ScimUserRow[]>(
-      `INSERT INTO scim_user (tenant_id, id, user_name, external_id, display_name, active, email_values, primary_email, data)
+    const insert = `INSERT INTO scim_user (tenant_id, id, user_name, external_id, display_name, active, email_values, primary_email, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       RETURNING ${COLUMNS.replace(/u\./g, '')}`,
-      [
-        tenantId,
-        id,
-        columns.userName,
-        columns.externalId,
-        columns.displayName,
-        columns.active,
-        columns.emailValues,
-        columns.primaryEmail,
-        columns.data,
-      ],
-    );
+       RETURNING ${COLUMNS.replace(/u\./g, '')}`;
+    // With its audit row, one statement: atomic on its own, one round trip instead of four.
+    const sql = audit
+      ? `WITH created AS (${insert}), audited AS (${audit.sql}) SELECT * FROM created`
+      : insert;
+    const [row] = await manager.query<ScimUserRow[]>(sql, [
+      tenantId,
+      id,
+      columns.userName,
+      columns.externalId,
+      columns.displayName,
+      columns.active,
+      columns.emailValues,
+      columns.primaryEmail,
+      columns.data,
+      ...(audit?.params ?? []),
+    ]);
     return row;
   }
 

@@ -16,12 +16,12 @@ import {
   ScimResource,
   USER_RESOURCE_TYPE,
 } from '../../scim';
-import { AuditRecorder } from '../audit/audit.recorder';
+import { auditInsert, AuditRecorder } from '../audit/audit.recorder';
 import { Outbox } from '../outbox/outbox.service';
 import { checkPreconditions, Preconditions, ScimCaller } from '../scim-transport/scim-caller';
 import { scimBaseUrl } from '../scim-transport/scim-reply';
 import { managerIdOf, ManagerNames, ScimUserRow, toUserColumns, toUserResource } from './scim-user.mapper';
-import { ScimUsersRepository } from './scim-users.repository';
+import { ScimUsersRepository, USER_INSERT_PARAMS } from './scim-users.repository';
 
 export interface UserResult {
   resource: ScimResource;
@@ -58,18 +58,26 @@ export class ScimUsersService {
     // Any password is discarded here: users sign in through SSO (see scim-user.entity.ts).
     const { resource } = parseUser(body, { mode: 'create' });
     const columns = toUserColumns(resource);
+    const id = randomUUID();
+    // A new user has no session to flag, so its write is the row and its audit event: one statement.
+    const audit = auditInsert(
+      {
+        tenantId: caller.tenantId,
+        category: 'SCIMEvent',
+        type: 'scim.user.created',
+        actor: caller.actor,
+        targetId: id,
+        targetLogin: columns.userName,
+        targetEmail: columns.primaryEmail,
+        targetDisplayName: columns.displayName,
+        httpStatus: 201,
+        changedAttributes: Object.keys(columns.data).filter((key) => key !== 'schemas'),
+      },
+      USER_INSERT_PARAMS,
+    );
     try {
-      return await this.uow.run(async (tx) => {
-        const row = await this.users.insert(tx.manager, caller.tenantId, randomUUID(), columns);
-        await this.recordChange(
-          tx,
-          caller,
-          row,
-          'scim.user.created',
-          Object.keys(columns.data).filter((k) => k !== 'schemas'),
-        );
-        return this.result(tx.manager, caller.tenantId, row, []);
-      });
+      const row = await this.users.insert(this.dataSource.manager, caller.tenantId, id, columns, audit);
+      return await this.result(this.dataSource.manager, caller.tenantId, row, []);
     } catch (error) {
       throw this.conflictOr(error, columns.userName);
     }
