@@ -20,7 +20,6 @@ import {
   evaluatePreconditions,
   GROUP_RESOURCE_TYPE,
   ListQuery,
-  listResponse,
   needsAttribute,
   Projection,
   projectResource,
@@ -28,7 +27,13 @@ import {
 import { ScimBearerGuard } from '../access-keys/scim-bearer.guard';
 import { CurrentScimPrincipal, ScimPrincipal } from '../access-keys/scim-principal';
 import { caller } from '../scim-transport/scim-caller';
-import { listQueryFrom, projectionFrom, searchQueryFrom } from '../scim-transport/scim-query';
+import {
+  listBody,
+  listProjection,
+  listQueryFrom,
+  projectionFrom,
+  searchQueryFrom,
+} from '../scim-transport/scim-query';
 import { preconditionHeaders, QueryParams, sendNoContent, sendScim } from '../scim-transport/scim-reply';
 import { GroupResult, ScimGroupsService } from './scim-groups.service';
 
@@ -167,18 +172,7 @@ export class ScimGroupsController {
   }
 
   private async sendList(reply: FastifyReply, tenantId: string, query: ListQuery): Promise<void> {
-    const projection = {
-      attributes: [...query.attributes],
-      excludedAttributes: [...query.excludedAttributes],
-    };
-    const { page, resources } = await this.groups.list(tenantId, query, wantsMembers(projection));
-    const body = listResponse({
-      resources: resources.map((resource) => projectResource(resource, GROUP_RESOURCE_TYPE, projection)),
-      totalResults: page.totalResults,
-      ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
-      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
-      ...(page.previousCursor !== undefined && { previousCursor: page.previousCursor }),
-    });
-    await sendScim(reply, 200, body);
+    const { page, resources } = await this.groups.list(tenantId, query, wantsMembers(listProjection(query)));
+    await sendScim(reply, 200, listBody(query, page, resources, GROUP_RESOURCE_TYPE));
   }
 }

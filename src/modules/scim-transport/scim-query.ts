@@ -1,11 +1,14 @@
 import { AppConfig } from '../../config/config';
 import {
   ListQuery,
+  listResponse,
   parseListQuery,
   parseSearchRequest,
   Projection,
+  projectResource,
   ResourceTypeDefinition,
   ScimError,
+  ScimResource,
 } from '../../scim';
 import { QueryParams } from './scim-reply';
 
@@ -39,4 +42,26 @@ export function projectionFrom(params: QueryParams): Projection {
       .filter((part) => part !== '');
   };
   return { attributes: list('attributes'), excludedAttributes: list('excludedAttributes') };
+}
+
+/** `attributes` / `excludedAttributes` of a list query, as a projection. */
+export function listProjection(query: ListQuery): Projection {
+  return { attributes: [...query.attributes], excludedAttributes: [...query.excludedAttributes] };
+}
+
+/** The ListResponse of one page: projected resources, the total, and the paging of the query's kind. */
+export function listBody(
+  query: ListQuery,
+  page: { totalResults: number; nextCursor?: string; previousCursor?: string },
+  resources: ScimResource[],
+  rt: ResourceTypeDefinition,
+) {
+  const projection = listProjection(query);
+  return listResponse({
+    resources: resources.map((resource) => projectResource(resource, rt, projection)),
+    totalResults: page.totalResults,
+    ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
+    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    ...(page.previousCursor !== undefined && { previousCursor: page.previousCursor }),
+  });
 }

@@ -18,7 +18,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import {
   evaluatePreconditions,
-  listResponse,
+  ListQuery,
   needsAttribute,
   projectResource,
   USER_RESOURCE_TYPE,
@@ -26,7 +26,13 @@ import {
 import { ScimBearerGuard } from '../access-keys/scim-bearer.guard';
 import { CurrentScimPrincipal, ScimPrincipal } from '../access-keys/scim-principal';
 import { caller } from '../scim-transport/scim-caller';
-import { listQueryFrom, projectionFrom, searchQueryFrom } from '../scim-transport/scim-query';
+import {
+  listBody,
+  listProjection,
+  listQueryFrom,
+  projectionFrom,
+  searchQueryFrom,
+} from '../scim-transport/scim-query';
 import { preconditionHeaders, QueryParams, sendNoContent, sendScim } from '../scim-transport/scim-reply';
 import { ScimUsersService, UserResult } from './scim-users.service';
 
@@ -148,27 +154,9 @@ export class ScimUsersController {
     });
   }
 
-  private async sendList(
-    reply: FastifyReply,
-    tenantId: string,
-    query: ReturnType<typeof listQueryFrom>,
-  ): Promise<void> {
-    const projection = {
-      attributes: [...query.attributes],
-      excludedAttributes: [...query.excludedAttributes],
-    };
-    const { page, resources } = await this.users.list(
-      tenantId,
-      query,
-      needsAttribute(USER_RESOURCE_TYPE, projection, 'groups'),
-    );
-    const body = listResponse({
-      resources: resources.map((resource) => projectResource(resource, USER_RESOURCE_TYPE, projection)),
-      totalResults: page.totalResults,
-      ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
-      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
-      ...(page.previousCursor !== undefined && { previousCursor: page.previousCursor }),
-    });
-    await sendScim(reply, 200, body);
+  private async sendList(reply: FastifyReply, tenantId: string, query: ListQuery): Promise<void> {
+    const withGroups = needsAttribute(USER_RESOURCE_TYPE, listProjection(query), 'groups');
+    const { page, resources } = await this.users.list(tenantId, query, withGroups);
+    await sendScim(reply, 200, listBody(query, page, resources, USER_RESOURCE_TYPE));
   }
 }
