@@ -3,10 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 
 import { UnitOfWork } from '../../src/database/unit-of-work';
-import { QUEUE_NAME, queuePrefix } from '../../src/infra/queue/job-names';
-import { redisOptions } from '../../src/infra/redis/redis.module';
 import { Outbox } from '../../src/modules/outbox/outbox.service';
-import { eventually, startTestApp, TestApp } from '../support/test-app';
+import { appQueue, eventually, startTestApp, TestApp } from '../support/test-app';
 
 describe('outbox', () => {
   let ctx: TestApp;
@@ -14,10 +12,7 @@ describe('outbox', () => {
 
   beforeAll(async () => {
     ctx = await startTestApp();
-    queue = new Queue(QUEUE_NAME, {
-      prefix: queuePrefix(ctx.config.QUEUE_PREFIX),
-      connection: redisOptions(ctx.config.REDIS_URL),
-    });
+    queue = appQueue(ctx);
   });
   afterAll(async () => {
     await queue.close();

@@ -1,9 +1,7 @@
 import { Queue } from 'bullmq';
 
-import { QUEUE_NAME, queuePrefix } from '../../src/infra/queue/job-names';
 import { DEFAULT_JOB_OPTIONS } from '../../src/infra/queue/job-queue';
-import { redisOptions } from '../../src/infra/redis/redis.module';
-import { eventually, startTestApp, TestApp } from '../support/test-app';
+import { appQueue, eventually, startTestApp, TestApp } from '../support/test-app';
 
 describe('job failures are retried and visible', () => {
   let ctx: TestApp;
@@ -11,10 +9,7 @@ describe('job failures are retried and visible', () => {
 
   beforeAll(async () => {
     ctx = await startTestApp();
-    queue = new Queue(QUEUE_NAME, {
-      prefix: queuePrefix(ctx.config.QUEUE_PREFIX),
-      connection: redisOptions(ctx.config.REDIS_URL),
-    });
+    queue = appQueue(ctx);
   });
   afterAll(async () => {
     await queue.close();

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
@@ -10,6 +11,8 @@ import { DataSource } from 'typeorm';
 
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createHttpApp } from '../../src/http/create-http-app';
+import { QUEUE_NAME, queuePrefix } from '../../src/infra/queue/job-names';
+import { redisOptions } from '../../src/infra/redis/redis.module';
 import { templateDatabase, testDatabaseUrl, testRedisUrl } from './test-env';
 
 export const TEST_PROJECT_ID = 'Ptest';
@@ -148,4 +151,12 @@ export async function jobsSettled(ctx: TestApp, timeoutMs = 10_000): Promise<voi
     timeoutMs,
     'queued jobs to run',
   );
+}
+
+/** A BullMQ handle on the test app's own queue, to look at the jobs it publishes; close it after. */
+export function appQueue(ctx: TestApp): Queue {
+  return new Queue(QUEUE_NAME, {
+    prefix: queuePrefix(ctx.config.QUEUE_PREFIX),
+    connection: redisOptions(ctx.config.REDIS_URL),
+  });
 }
