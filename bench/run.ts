@@ -203,7 +203,11 @@ async function runPhase(
   size: number,
 ): Promise<Phase> {
   const { tenantId, bearer, groupId, state } = ctx;
-  const groupMembers = Math.max(1, Math.min(GROUP_MEMBERS, Math.floor((size * GROUP_MEMBERS) / USERS), size));
+  // At most a tenth of the users, so the PATCH run always has users left to add.
+  const groupMembers = Math.max(
+    1,
+    Math.min(GROUP_MEMBERS, Math.floor((size * GROUP_MEMBERS) / USERS), Math.floor(size / 10)),
+  );
 
   log(`seeding ${int(size)} users and a group of ${int(groupMembers)} members`);
   const seedStart = process.hrtime.bigint();

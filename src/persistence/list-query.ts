@@ -13,8 +13,8 @@ import {
   ScimError,
 } from '../scim';
 import { compileFilter, FilterSqlMap } from './filter-sql';
-import { readQuery } from './read-query';
 import { SqlParams } from './sql-params';
+import { sqlQuery } from './sql-query';
 import { isStorableText } from './storable';
 
 /** A sort key: a non-null SQL expression, so keyset comparisons never meet NULL. */
@@ -90,7 +90,7 @@ export async function listPage<Row extends Record<string, unknown>>(
   const pageSql = `SELECT ${spec.select}${sortKey ? `, ${sortKey.sql} AS sort_key` : ''} FROM ${spec.from}
      WHERE ${pageConditions.join(' AND ')} ${order} LIMIT ${params.add(limit + 1)} OFFSET ${params.add(offset)}`;
 
-  const pageRows = limit === 0 ? ([] as Row[]) : await readQuery<Row>(manager, pageSql, params.values);
+  const pageRows = limit === 0 ? ([] as Row[]) : await sqlQuery<Row>(manager, pageSql, params.values);
   // An index page that holds the last row tells the total without counting: IdP lookups such as
   // `userName eq "x"` then cost one statement.
   const lastPage =
@@ -100,7 +100,7 @@ export async function listPage<Row extends Record<string, unknown>>(
     (pageRows.length > 0 || offset === 0);
   const totalResults = lastPage
     ? offset + pageRows.length
-    : (await readQuery<{ total: number }>(manager, countSql, countParams))[0].total;
+    : (await sqlQuery<{ total: number }>(manager, countSql, countParams))[0].total;
   const rows = pageRows.slice(0, limit);
   if (backward) rows.reverse();
   const more = pageRows.length > limit;

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 
+import { sqlQuery } from './sql-query';
+
 /**
  * Read-only view of memberships for the User resource's computed `groups` attribute. Writes to
  * scim_group_member belong to the groups module; users only read through here.
@@ -11,7 +13,8 @@ export async function groupsOfUsers(
 ): Promise<Map<string, Array<{ value: string; display: string }>>> {
   const byUser = new Map<string, Array<{ value: string; display: string }>>();
   if (userIds.length === 0) return byUser;
-  const rows: Array<{ member_id: string; group_id: string; display_name: string }> = await manager.query(
+  const rows: Array<{ member_id: string; group_id: string; display_name: string }> = await sqlQuery(
+    manager,
     `SELECT m.member_user_id AS member_id, g.id AS group_id, g.display_name
        FROM scim_group_member m
        JOIN scim_group g ON g.tenant_id = m.tenant_id AND g.id = m.group_id

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import { Tx } from '../../database/unit-of-work';
+import { sqlQuery } from '../../persistence/sql-query';
 import { AuditEventEntity, AuditOutcome } from './audit-event.entity';
 
 export type AuditCategory = 'SCIMEvent' | 'ManagementEvent' | 'SessionEvent';
@@ -45,7 +46,7 @@ export class AuditRecorder {
   async record(tx: Tx | EntityManager, event: AuditEventInput): Promise<void> {
     const manager = tx instanceof Tx ? tx.manager : tx;
     const { sql, params } = auditInsert(event, 0);
-    await manager.query(sql, params);
+    await sqlQuery(manager, sql, params);
   }
 }
 

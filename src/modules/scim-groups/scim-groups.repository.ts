@@ -5,6 +5,7 @@ import { compileFilter } from '../../persistence/filter-sql';
 import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
 import { lockClause, RowLock } from '../../persistence/row-lock';
 import { SqlParams } from '../../persistence/sql-params';
+import { sqlQuery } from '../../persistence/sql-query';
 import { Filter, GROUP_RESOURCE_TYPE, ListQuery, MemberRef } from '../../scim';
 import { GROUP_FILTER_MAP, MEMBER_ROW_FILTER_MAP } from './group-filter-map';
 import { GroupMemberRow, ScimGroupRow } from './scim-group.mapper';
@@ -47,7 +48,8 @@ export class ScimGroupsRepository {
     id: string,
     group: { displayName: string; externalId: string | null },
   ): Promise<ScimGroupRow> {
-    const [row] = await manager.query<ScimGroupRow[]>(
+    const [row] = await sqlQuery<ScimGroupRow>(
+      manager,
       `INSERT INTO scim_group (tenant_id, id, display_name, external_id) VALUES ($1, $2, $3, $4) RETURNING ${RETURNING}`,
       [tenantId, id, group.displayName, group.externalId],
     );
@@ -61,7 +63,8 @@ export class ScimGroupsRepository {
     id: string,
     group: { displayName: string; externalId: string | null },
   ): Promise<ScimGroupRow> {
-    const [rows] = await manager.query<[ScimGroupRow[], number]>(
+    const rows = await sqlQuery<ScimGroupRow>(
+      manager,
       `UPDATE scim_group SET display_name = $3, external_id = $4, version = version + 1, updated_at = now()
         WHERE tenant_id = $1 AND id = $2 RETURNING ${RETURNING}`,
       [tenantId, id, group.displayName, group.externalId],
@@ -76,7 +79,8 @@ export class ScimGroupsRepository {
     lock: RowLock | boolean = 'none',
   ): Promise<ScimGroupRow | undefined> {
     if (!isUuid(id)) return undefined;
-    const [row] = await manager.query<ScimGroupRow[]>(
+    const [row] = await sqlQuery<ScimGroupRow>(
+      manager,
       `SELECT ${COLUMNS} FROM scim_group g WHERE g.tenant_id = $1 AND g.id = $2 ${lockClause(lock)}`,
       [tenantId, id],
     );
@@ -84,7 +88,7 @@ export class ScimGroupsRepository {
   }
 
   async delete(manager: EntityManager, tenantId: string, id: string): Promise<void> {
-    await manager.query(`DELETE FROM scim_group WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    await sqlQuery(manager, `DELETE FROM scim_group WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   }
 
   list(
@@ -102,7 +106,8 @@ export class ScimGroupsRepository {
   ): Promise<Map<string, GroupMemberRow[]>> {
     const byGroup = new Map<string, GroupMemberRow[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return byGroup;
-    const rows: Array<GroupMemberRow & { group_id: string }> = await manager.query(
+    const rows: Array<GroupMemberRow & { group_id: string }> = await sqlQuery(
+      manager,
       `SELECT m.group_id, m.member_id, m.member_type,
               coalesce(mu.display_name, mu.user_name, mg.display_name) AS display
          FROM scim_group_member m
@@ -129,11 +134,13 @@ export class ScimGroupsRepository {
     );
     // FOR KEY SHARE holds each found row until commit: a member deleted concurrently is either
     // waited for and skipped here, or cannot go before the membership insert (never an FK error).
-    const users = await manager.query<Array<{ id: string }>>(
+    const users = await sqlQuery<{ id: string }>(
+      manager,
       `SELECT id FROM scim_user WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE`,
       [tenantId, ids.filter((id) => !wantsGroup.has(id))],
     );
-    const groups = await manager.query<Array<{ id: string }>>(
+    const groups = await sqlQuery<{ id: string }>(
+      manager,
       `SELECT id FROM scim_group WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND id <> $3 ORDER BY id FOR KEY SHARE`,
       [tenantId, ids, groupId],
     );
@@ -154,7 +161,8 @@ export class ScimGroupsRepository {
     groups: string[],
   ): Promise<ChangedMember[]> {
     if (users.length + groups.length === 0) return [];
-    return manager.query<ChangedMember[]>(
+    return sqlQuery<ChangedMember>(
+      manager,
       `INSERT INTO scim_group_member (tenant_id, group_id, member_id, member_type, member_user_id, member_group_id)
        SELECT $1::uuid, $2::uuid, id, 'User', id, NULL::uuid FROM unnest($3::uuid[]) AS id
        UNION ALL
@@ -173,7 +181,8 @@ export class ScimGroupsRepository {
   ): Promise<ChangedMember[]> {
     const valid = ids.map((id) => id.toLowerCase()).filter(isUuid);
     if (valid.length === 0) return [];
-    const [rows] = await manager.query<[ChangedMember[], number]>(
+    const rows = await sqlQuery<ChangedMember>(
+      manager,
       `DELETE FROM scim_group_member WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[])
        RETURNING member_id, member_user_id`,
       [tenantId, groupId, valid],
@@ -189,7 +198,8 @@ export class ScimGroupsRepository {
   ): Promise<ChangedMember[]> {
     const params = new SqlParams([tenantId, groupId]);
     const condition = compileFilter(filter, MEMBER_ROW_FILTER_MAP, params);
-    const [rows] = await manager.query<[ChangedMember[], number]>(
+    const rows = await sqlQuery<ChangedMember>(
+      manager,
       `DELETE FROM scim_group_member m WHERE m.tenant_id = $1 AND m.group_id = $2 AND ${condition}
        RETURNING m.member_id, m.member_user_id`,
       params.values,
@@ -204,7 +214,8 @@ export class ScimGroupsRepository {
     groupId: string,
     keep: readonly string[],
   ): Promise<ChangedMember[]> {
-    const [rows] = await manager.query<[ChangedMember[], number]>(
+    const rows = await sqlQuery<ChangedMember>(
+      manager,
       `DELETE FROM scim_group_member WHERE tenant_id = $1 AND group_id = $2 AND NOT (member_id = ANY($3::uuid[]))
        RETURNING member_id, member_user_id`,
       [tenantId, groupId, keep.map((id) => id.toLowerCase()).filter(isUuid)],
@@ -214,7 +225,8 @@ export class ScimGroupsRepository {
 
   /** User ids of every member, for the sessions of a deleted group. */
   async memberUserIds(manager: EntityManager, tenantId: string, groupId: string): Promise<string[]> {
-    const rows = await manager.query<Array<{ id: string }>>(
+    const rows = await sqlQuery<{ id: string }>(
+      manager,
       `SELECT member_user_id AS id FROM scim_group_member WHERE tenant_id = $1 AND group_id = $2 AND member_user_id IS NOT NULL`,
       [tenantId, groupId],
     );

@@ -3,8 +3,8 @@ import { EntityManager } from 'typeorm';
 
 import { ListPage, listPage, ListSpec } from '../../persistence/list-query';
 import { USER_GROUPS_JSON_SQL } from '../../persistence/membership-queries';
-import { readQuery } from '../../persistence/read-query';
 import { lockClause, RowLock } from '../../persistence/row-lock';
+import { sqlQuery } from '../../persistence/sql-query';
 import { ListQuery, USER_RESOURCE_TYPE } from '../../scim';
 import { ScimUserColumns, ScimUserRow, UserGroupRef } from './scim-user.mapper';
 import { USER_FILTER_MAP } from './user-filter-map';
@@ -56,7 +56,7 @@ export class ScimUsersRepository {
     const sql = audit
       ? `WITH created AS (${insert}), audited AS (${audit.sql}) SELECT * FROM created`
       : insert;
-    const [row] = await manager.query<ScimUserRow[]>(sql, [
+    const [row] = await sqlQuery<ScimUserRow>(manager, sql, [
       tenantId,
       id,
       columns.userName,
@@ -77,7 +77,8 @@ export class ScimUsersRepository {
     id: string,
     columns: ScimUserColumns,
   ): Promise<ScimUserRow> {
-    const [rows] = await manager.query<[ScimUserRow[], number]>(
+    const rows = await sqlQuery<ScimUserRow>(
+      manager,
       `UPDATE scim_user SET user_name = $3, external_id = $4, display_name = $5, active = $6, email_values = $7,
               primary_email = $8, data = $9, version = version + 1, updated_at = now()
         WHERE tenant_id = $1 AND id = $2
@@ -106,7 +107,7 @@ export class ScimUsersRepository {
   ): Promise<(ScimUserRow & { groups?: UserGroupRef[] }) | undefined> {
     if (!isUuid(id)) return undefined;
     const select = withGroups ? `${COLUMNS}, ${USER_GROUPS_JSON_SQL} AS groups` : COLUMNS;
-    const [row] = await readQuery<ScimUserRow & { groups?: UserGroupRef[] }>(
+    const [row] = await sqlQuery<ScimUserRow & { groups?: UserGroupRef[] }>(
       manager,
       `SELECT ${select} FROM scim_user u WHERE u.tenant_id = $1 AND u.id = $2 ${lockClause(lock)}`,
       [tenantId, id],
@@ -117,7 +118,8 @@ export class ScimUsersRepository {
   /** Display names (else userNames) of these users, for the `manager` of the users that name them. */
   async displayNames(manager: EntityManager, tenantId: string, ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await manager.query<Array<{ id: string; name: string }>>(
+    const rows = await sqlQuery<{ id: string; name: string }>(
+      manager,
       `SELECT id, coalesce(display_name, user_name) AS name FROM scim_user WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
       [tenantId, ids],
     );
@@ -126,7 +128,7 @@ export class ScimUsersRepository {
 
   async delete(manager: EntityManager, tenantId: string, id: string): Promise<void> {
     // Memberships go with the user through the foreign key (ON DELETE CASCADE).
-    await manager.query(`DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    await sqlQuery(manager, `DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   }
 
   list(
