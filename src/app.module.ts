@@ -1,7 +1,7 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 
 import { AppConfig } from './config/config';
@@ -14,7 +14,6 @@ import { QueueModule } from './infra/queue/queue.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { AccessKeysModule } from './modules/access-keys/access-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
-import { ScimAuditInterceptor } from './modules/audit/scim-audit.interceptor';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 import { HealthModule } from './modules/health/health.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
@@ -70,8 +69,6 @@ export class AppModule {
       providers: options.http
         ? [
             { provide: APP_FILTER, useClass: AllExceptionsFilter },
-            // One audit event per SCIM request that reaches a tenant (reads and failures).
-            { provide: APP_INTERCEPTOR, useExisting: ScimAuditInterceptor },
             {
               provide: APP_PIPE,
               useValue: new ValidationPipe({

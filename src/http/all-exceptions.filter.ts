@@ -14,10 +14,10 @@ import { GraphqlErrorFilter } from '../graphql/graphql-error.filter';
 import { ScimBearerGuard } from '../modules/access-keys/scim-bearer.guard';
 import { auditActorOf } from '../modules/access-keys/scim-principal';
 import { AuditRecorder } from '../modules/audit/audit.recorder';
+import { ScimRequestAuditor } from '../modules/audit/scim-request-auditor';
 import { SCIM_MEDIA_TYPE } from '../scim/constants';
 import { ScimError, toScimErrorBody } from '../scim/errors';
-
-export const SCIM_BASE_PATH = '/scim/v2';
+import { SCIM_BASE_PATH } from './scim-base-path';
 
 interface FastifyLikeError {
   code?: string;
@@ -67,6 +67,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     @Optional() private readonly bearer?: ScimBearerGuard,
     @Optional() private readonly audit?: AuditRecorder,
     @Optional() private readonly dataSource?: DataSource,
+    @Optional() private readonly auditor?: ScimRequestAuditor,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
@@ -85,8 +86,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
           'internal error; the request id in the x-request-id header identifies it in the logs',
         );
       }
-      if (!request.scimPrincipal) this.auditRefusedBeforeGuard(request, error);
-      return reply.status(error.status).header('content-type', SCIM_MEDIA_TYPE).send(toScimErrorBody(error));
+      const scimError = error;
+      const send = () =>
+        reply
+          .status(scimError.status)
+          .header('content-type', SCIM_MEDIA_TYPE)
+          .send(toScimErrorBody(scimError));
+      if (!request.scimPrincipal) {
+        this.auditRefusedBeforeGuard(request, error);
+        return send();
+      }
+      // The failure is in the audit log before its answer leaves (the auditor never rejects).
+      return this.auditor ? this.auditor.recordThrown(request, error).then(send) : send();
     }
 
     if (exception instanceof HttpException) {

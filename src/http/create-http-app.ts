@@ -9,6 +9,7 @@ import { AppModule } from '../app.module';
 import { AppConfig } from '../config/config';
 import { createRootLogger, PinoNestLogger } from '../infra/logging/logger';
 import { MetricsRegistry } from '../infra/metrics/metrics.registry';
+import { ScimRequestAuditor } from '../modules/audit/scim-request-auditor';
 import { SCIM_MEDIA_TYPE } from '../scim/constants';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,7 +52,11 @@ export async function createHttpApp(
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   const metrics = app.get(MetricsRegistry);
+  // One audit event per SCIM request that reaches a tenant: reads and refusals here, thrown
+  // errors in the exception filter, changes in the services.
+  const auditor = app.get(ScimRequestAuditor);
   fastify.addHook('onResponse', async (request, reply) => {
+    auditor.afterResponse(request, reply.statusCode, reply.elapsedTime);
     metrics.httpRequestDuration.observe(
       {
         method: request.method,

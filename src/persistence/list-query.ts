@@ -69,11 +69,11 @@ export async function listPage<Row extends Record<string, unknown>>(
   const sortName = query.sortBy ? formatAttrPath(query.sortBy, spec.coreSchema) : undefined;
   const sortKey = sortKeyFor(spec, query.sortBy, sortName);
   const descending = query.sortOrder === 'descending';
-  const fingerprint = queryFingerprint({
-    filter: query.filterText,
-    sortBy: sortName,
-    sortOrder: query.sortOrder,
-  });
+  // Only cursor paging needs the fingerprint (IdP lookups by filter do not).
+  const fingerprint =
+    query.cursor === undefined
+      ? ''
+      : queryFingerprint({ filter: query.filterText, sortBy: sortName, sortOrder: query.sortOrder });
   const cursor =
     query.cursor !== undefined && query.cursor !== '' ? readCursor(query.cursor, fingerprint) : undefined;
   // A previousCursor page walks the order backwards from its position, then flips the rows.

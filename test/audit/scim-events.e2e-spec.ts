@@ -104,7 +104,24 @@ describe('audit: exactly one SCIM event per request that reaches a tenant', () =
     });
   });
 
-  it('successful writes are recorded once (by the service), never again by the interceptor', async () => {
+  it('a thrown failure is in the audit log when its error answer arrives, without waiting for a flush', async () => {
+    const { tenant, key } = await provisionedTenant(ctx);
+    const scim = scimClient(ctx, key.bearer);
+    const unflushed = () =>
+      ctx.db.query(
+        `SELECT type, http_status FROM audit_event WHERE tenant_id = $1 AND type = 'scim.request.failed' ORDER BY occurred_at`,
+        [tenant.id],
+      );
+    // Not through the buffer (no lookup id): written before the answer.
+    expect((await scim.get('/Users?filter=' + encodeURIComponent('nope eq 1'))).status).toBe(400);
+    expect(await unflushed()).toEqual([{ type: 'scim.request.failed', http_status: 400 }]);
+    // Through the buffer (a write by id), which the auditor flushes before the answer.
+    const missing = '6f1c2b8e-1c1d-4f3a-9d5e-0a0b0c0d0e0f';
+    expect((await scim.delete(`/Users/${missing}`)).status).toBe(404);
+    expect(await unflushed()).toHaveLength(2);
+  });
+
+  it('successful writes are recorded once (by the service), never again by the request auditor', async () => {
     const { tenant, key } = await provisionedTenant(ctx);
     const scim = scimClient(ctx, key.bearer);
     const id = (await scim.post('/Users', newUser())).body.id as string;

@@ -1,6 +1,6 @@
 /**
  * The SCIM event types (category `SCIMEvent`). Change events are written by the SCIM services
- * inside their transaction; read and failure events are written by ScimAuditInterceptor; the
+ * inside their transaction; read and failure events are written by ScimRequestAuditor; the
  * bearer guard writes `scim.auth.failed`. the README's "Audit events" section describes each one.
  */
 export const SCIM_CHANGE_EVENT_TYPES = [

@@ -5,7 +5,7 @@ import { AuditResolver } from './audit.resolver';
 import { AuditBuffer } from './audit-buffer';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
-import { ScimAuditInterceptor } from './scim-audit.interceptor';
+import { ScimRequestAuditor } from './scim-request-auditor';
 
 /**
  * The audit log. Other modules get the write-only recorder (and the buffer, for events that
@@ -19,8 +19,8 @@ import { ScimAuditInterceptor } from './scim-audit.interceptor';
     AuditQueryService,
     AuditRetentionService,
     AuditResolver,
-    ScimAuditInterceptor,
+    ScimRequestAuditor,
   ],
-  exports: [AuditRecorder, AuditBuffer, AuditQueryService, AuditRetentionService, ScimAuditInterceptor],
+  exports: [AuditRecorder, AuditBuffer, AuditQueryService, AuditRetentionService, ScimRequestAuditor],
 })
 export class AuditModule {}

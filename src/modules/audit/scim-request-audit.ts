@@ -99,6 +99,20 @@ export function readDetails(
   return details;
 }
 
+/** `<attribute> eq "<value>"`, compiled once: every audited list request runs them. */
+const eqQuoted = (attribute: string) =>
+  new RegExp(`${attribute}\\s+eq\\s+"((?:[^"\\\\]|\\\\.){1,320})"`, 'i');
+const TARGET_PATTERNS = {
+  login: eqQuoted('(?:^|[\\s(])userName'),
+  email: eqQuoted('emails(?:\\[[^\\]]*\\])?(?:\\.value)?'),
+  displayName: eqQuoted('(?:^|[\\s(])displayName'),
+};
+
+function quotedOperand(pattern: RegExp, filter: string): string | undefined {
+  const match = pattern.exec(filter);
+  return match ? match[1].replace(/\\(.)/g, '$1') : undefined;
+}
+
 /**
  * The user or group a filter looks for, so that "did the IdP ever ask for this user?" is found
  * by a search on the login or email: `userName eq "x"`, `emails eq "x"`, `emails.value eq "x"`,
@@ -106,14 +120,10 @@ export function readDetails(
  */
 export function filterTargets(filter: unknown): { login?: string; email?: string; displayName?: string } {
   if (typeof filter !== 'string' || filter.length > 2_048) return {};
-  const value = (attribute: string) => {
-    const match = new RegExp(`${attribute}\\s+eq\\s+"((?:[^"\\\\]|\\\\.){1,320})"`, 'i').exec(filter);
-    return match ? match[1].replace(/\\(.)/g, '$1') : undefined;
-  };
   return {
-    login: value('(?:^|[\\s(])userName'),
-    email: value('emails(?:\\[[^\\]]*\\])?(?:\\.value)?'),
-    displayName: value('(?:^|[\\s(])displayName'),
+    login: quotedOperand(TARGET_PATTERNS.login, filter),
+    email: quotedOperand(TARGET_PATTERNS.email, filter),
+    displayName: quotedOperand(TARGET_PATTERNS.displayName, filter),
   };
 }
 
