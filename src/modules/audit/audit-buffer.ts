@@ -3,6 +3,7 @@ import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 import { MetricsRegistry } from '../../infra/metrics/metrics.registry';
+import { sqlQuery } from '../../persistence/sql-query';
 import { AuditEventInput, auditRow } from './audit.recorder';
 
 /** A buffered event may name a SCIM resource whose userName/displayName is filled in at write time. */
@@ -110,7 +111,8 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
         lookupId,
       };
     });
-    await this.dataSource.query(
+    await sqlQuery(
+      this.dataSource.manager,
       `INSERT INTO audit_event (id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name,
               target_id, target_login, target_email, target_display_name, http_status, scim_type, reason,
               changed_attributes, request_id, user_agent, source_ip, details)
