@@ -17,6 +17,7 @@ import { dbCounters, perRequest } from './lib/db-stats';
 import { explainAppQueries, ExplainedStatement } from './lib/explain';
 import { LoadResult, percentile, RequestSpec, runLoad } from './lib/load';
 import { analyze, seedGroup, seedMembers, seedUsers, userId, userName } from './lib/seed';
+import { luaString, runWrk, wrkAvailable } from './lib/wrk';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -43,6 +44,11 @@ const SIZES = [...new Set([Math.min(10_000, USERS), USERS])].sort((a, b) => a - 
 const OUTPUT = process.env.BENCH_OUTPUT ?? path.join(__dirname, 'results', 'latest.md');
 const COMMAND = process.env.BENCH_COMMAND ?? 'npm run bench';
 const API_PID = process.env.BENCH_API_PID ? Number(process.env.BENCH_API_PID) : undefined;
+/** The 16-connection runs use wrk where it is installed (BENCH_LOAD=node forces load.ts). */
+const USE_WRK = process.env.BENCH_LOAD !== 'node' && wrkAvailable();
+const LOAD_GENERATOR = USE_WRK
+  ? 'wrk (2 threads) for the 16-connection runs, the Node generator in bench/lib/load.ts for 1-connection runs and PATCH'
+  : 'the Node generator in bench/lib/load.ts';
 
 const TARGETS = { filterP99: 10, patchP99: 50, groupGetP99: 5, postRatio: 1 / 3 };
 
@@ -231,12 +237,22 @@ async function runPhase(
   log(`[${int(size)}] GET /Users?filter=userName eq, ${CONNECTIONS} connections`);
   const dbPerRequest: Record<string, string> = {};
   let counters = await dbCounters(db);
-  const filter16 = await runLoad({
-    ...common,
-    connections: CONNECTIONS,
-    next: filterRequest,
-    expectStatus: [200],
-  });
+  const authHeaders = `{ ["Authorization"] = ${luaString(bearer)}, ["Accept"] = "application/scim+json" }`;
+  const [filterBefore, filterAfter] = encodeURIComponent(`userName eq "${userName(987654321)}"`).split(
+    '987654321',
+  );
+  const filter16 = USE_WRK
+    ? await runWrk({
+        ...common,
+        connections: CONNECTIONS,
+        script: `
+local headers = ${authHeaders}
+function request()
+  local n = math.random(1, ${size})
+  return wrk.format("GET", "/scim/v2/Users?filter=" .. ${luaString(filterBefore)} .. n .. ${luaString(filterAfter)}, headers)
+end`,
+      })
+    : await runLoad({ ...common, connections: CONNECTIONS, next: filterRequest, expectStatus: [200] });
   dbPerRequest['GET /Users?filter'] = perRequest(counters, await dbCounters(db), filter16.answered);
   log(`[${int(size)}] GET /Users?filter=userName eq, 1 connection`);
   const filter1 = await runLoad({ ...common, connections: 1, next: filterRequest, expectStatus: [200] });
@@ -282,38 +298,57 @@ async function runPhase(
   log(`[${int(size)}] GET /Groups/{id}?excludedAttributes=members, 1 connection`);
   const groupGet1 = await runLoad({ ...common, connections: 1, next: groupRequest, expectStatus: [200] });
   log(`[${int(size)}] GET /Groups/{id}?excludedAttributes=members, ${CONNECTIONS} connections`);
-  const groupGet16 = await runLoad({
-    ...common,
-    connections: CONNECTIONS,
-    next: groupRequest,
-    expectStatus: [200],
-  });
+  const groupGet16 = USE_WRK
+    ? await runWrk({
+        ...common,
+        connections: CONNECTIONS,
+        script: `
+local headers = ${authHeaders}
+function request()
+  return wrk.format("GET", ${luaString(groupRequest().path)}, headers)
+end`,
+      })
+    : await runLoad({ ...common, connections: CONNECTIONS, next: groupRequest, expectStatus: [200] });
 
   log(`[${int(size)}] raw single-row INSERT transactions, ${CONNECTIONS} clients`);
   const baseline = await insertBaseline(db);
   log(`[${int(size)}] POST /Users, ${CONNECTIONS} connections`);
   const run = randomUUID().slice(0, 8);
   counters = await dbCounters(db);
-  const post16 = await runLoad({
-    ...common,
-    connections: CONNECTIONS,
-    next: (i) => {
-      const name = `post-${run}-${i}@bench.example`;
-      return {
-        method: 'POST',
-        path: '/scim/v2/Users',
-        body: {
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName: name,
-          externalId: `post-${run}-${i}`,
-          name: { givenName: 'Post', familyName: `User ${i}` },
-          emails: [{ value: name, type: 'work', primary: true }],
-          active: true,
-        },
-      };
-    },
-    expectStatus: [201],
-  });
+  const postBody = (id: string, i: number) => {
+    const name = `post-${id}@bench.example`;
+    return {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: name,
+      externalId: `post-${id}`,
+      name: { givenName: 'Post', familyName: `User ${i}` },
+      emails: [{ value: name, type: 'work', primary: true }],
+      active: true,
+    };
+  };
+  // The same body in Lua: a template whose placeholders are filled per request.
+  const postTemplate = JSON.stringify(postBody('{ID}', 0)).replace('User 0', 'User {I}');
+  const post16 = USE_WRK
+    ? await runWrk({
+        ...common,
+        connections: CONNECTIONS,
+        script: `
+local headers = ${authHeaders.replace(' }', ', ["Content-Type"] = "application/scim+json" }')}
+local template = ${luaString(postTemplate)}
+local i = 0
+function request()
+  i = i + 1
+  local id = ${luaString(run)} .. "-" .. phase .. "-" .. tid .. "-" .. i
+  local body = template:gsub("{ID}", id):gsub("{I}", tostring(i))
+  return wrk.format("POST", "/scim/v2/Users", headers, body)
+end`,
+      })
+    : await runLoad({
+        ...common,
+        connections: CONNECTIONS,
+        next: (i) => ({ method: 'POST', path: '/scim/v2/Users', body: postBody(`${run}-${i}`, i) }),
+        expectStatus: [201],
+      });
 
   dbPerRequest['POST /Users'] = perRequest(counters, await dbCounters(db), post16.answered);
   log(`[${int(size)}] EXPLAIN ANALYZE`);
@@ -400,6 +435,7 @@ function report(phases: Phase[], machineLines: string[], totalSeconds: number): 
     `Generated ${new Date().toISOString()} by \`${COMMAND}\` in ${int(totalSeconds)} s.`,
     `Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; closed loop over keep-alive connections; ` +
       'latency in ms per request (p50 / p99), req/s over the measured window.',
+    `Load generator: ${LOAD_GENERATOR}.`,
     '',
     ...machineLines,
     '',

@@ -12,6 +12,8 @@
 #   BENCH_PORT           API port (default 3100)
 #   BENCH_OUTPUT         report path (default bench/results/latest.md)
 #   BENCH_SESSIONS       0 skips the session benchmarks of issue 5 (bench/sessions-bench.ts)
+#   BENCH_LOAD           node: the Node load generator for every run, instead of wrk for the
+#                        16-connection runs
 # The audit benchmark of issue 6 (10M events) has its own command: bash scripts/bench-audit.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,18 @@ export BENCH_COMMAND="$command_line"
 # Dependencies as every other script installs them (with devDependencies: never NODE_ENV=production
 # here, or npm prunes the dev tools from the shared node_modules).
 env -u NODE_ENV bash scripts/deps.sh
+
+# wrk drives the 16-connection runs (bench/lib/wrk.ts): far lighter than a Node load generator
+# on the 2 cores the API and PostgreSQL also use. Without it, bench/lib/load.ts does all runs.
+if [ "${BENCH_LOAD:-}" != node ] && ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing wrk (apt-get)"
+    { apt-get install -y --no-install-recommends wrk || { apt-get update && apt-get install -y --no-install-recommends wrk; }; } \
+      >/tmp/roster-apt-wrk.log 2>&1 || log "could not install wrk (see /tmp/roster-apt-wrk.log): using the Node generator"
+  else
+    log "wrk is not installed and this is not root: using the Node generator"
+  fi
+fi
 
 # A database of its own: never the app's `roster` or the tests' `roster_test*`.
 db_name="${BENCH_DB_NAME:-roster_bench}"
