@@ -19,11 +19,17 @@ export function secretHint(secret: string): string {
 
 /** Constant-time comparison of two strings of possibly different length. */
 export function constantTimeEquals(a: string, b: string): boolean {
-  // Hashing first gives equal-length buffers, so length leaks nothing either.
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(left, right);
+  return constantTimeMatcher(b)(a);
 }
+
+/** A constant-time test against one fixed string (the project ID), which is hashed only once. */
+export function constantTimeMatcher(expected: string): (candidate: string) => boolean {
+  // Hashing first gives equal-length buffers, so length leaks nothing either.
+  const digest = sha256(expected);
+  return (candidate) => timingSafeEqual(sha256(candidate), digest);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 export interface ParsedBearer {
   projectId: string;

@@ -7,7 +7,7 @@ import { ScimError } from '../../scim/errors';
 import { AuditRecorder } from '../audit/audit.recorder';
 import { AccessKeyCache, CachedAccessKey } from './access-key-cache';
 import { TENANT_ADMIN_ROLE } from './access-key-roles';
-import { constantTimeEquals, hashSecret, parseBearer } from './access-key-secret';
+import { constantTimeMatcher, hashSecret, parseBearer } from './access-key-secret';
 import { AccessKeysService } from './access-keys.service';
 import { auditActorOf } from './scim-principal';
 
@@ -41,6 +41,7 @@ class AuthFailure {
 export class ScimBearerGuard implements CanActivate {
   private readonly logger = new Logger('ScimBearerGuard');
   private readonly lastTouched = new Map<string, number>();
+  private readonly isThisProject: (projectId: string) => boolean;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -48,7 +49,9 @@ export class ScimBearerGuard implements CanActivate {
     private readonly keys: AccessKeysService,
     private readonly audit: AuditRecorder,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.isThisProject = constantTimeMatcher(config.PROJECT_ID);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -92,7 +95,7 @@ export class ScimBearerGuard implements CanActivate {
     if (bearer === 'malformed') {
       return new AuthFailure(401, 'malformed_bearer', 'Authorization must be Bearer <ProjectID>:<AccessKey>');
     }
-    if (!constantTimeEquals(bearer.projectId, this.config.PROJECT_ID)) {
+    if (!this.isThisProject(bearer.projectId)) {
       return new AuthFailure(401, 'wrong_project', 'the project ID in the bearer is not this project');
     }
     const key = await this.cache.findByHash(hashSecret(bearer.secret));

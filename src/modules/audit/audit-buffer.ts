@@ -47,7 +47,9 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
 
   /** Queues the event; resolves at once unless the buffer is full (then once it has room). */
   async add(event: BufferedAuditEvent): Promise<void> {
-    this.pending.push({ ...event, occurredAt: event.occurredAt ?? new Date() });
+    // The caller hands the event over: stamping it in place saves a copy per SCIM read.
+    event.occurredAt ??= new Date();
+    this.pending.push(event);
     if (this.pending.length >= MAX_PENDING) {
       await this.flush();
       return;

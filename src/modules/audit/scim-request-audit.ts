@@ -68,6 +68,13 @@ const MAX_TEXT = 512;
 const clip = (value: unknown): string | undefined =>
   typeof value === 'string' ? value.slice(0, MAX_TEXT) : undefined;
 
+/** The list parameters a read's `details` keep, by lower-case name. */
+const READ_PARAMETERS = new Map(
+  ['filter', 'startIndex', 'count', 'cursor', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'].map(
+    (name) => [name.toLowerCase(), name],
+  ),
+);
+
 /** The read's parameters, length-limited, for `details`: what the IdP asked for. */
 export function readDetails(
   query: Record<string, unknown> | undefined,
@@ -75,28 +82,21 @@ export function readDetails(
   searched: boolean,
 ): Record<string, unknown> {
   const source: Record<string, unknown> = searched && isObject(body) ? body : (query ?? {});
-  const pick = (name: string) => {
-    const key = Object.keys(source).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    const value = key === undefined ? undefined : source[key];
-    if (typeof value === 'number' || typeof value === 'boolean') return value;
-    if (Array.isArray(value)) return clip(value.join(','));
-    return clip(value);
-  };
   const details: Record<string, unknown> = {};
-  for (const name of [
-    'filter',
-    'startIndex',
-    'count',
-    'cursor',
-    'sortBy',
-    'sortOrder',
-    'attributes',
-    'excludedAttributes',
-  ]) {
-    const value = pick(name);
+  // One pass over what was sent (parameter names are case-insensitive); the first spelling wins.
+  for (const key of Object.keys(source)) {
+    const name = READ_PARAMETERS.get(key.toLowerCase());
+    if (name === undefined || name in details) continue;
+    const value = detailValue(source[key]);
     if (value !== undefined) details[name] = value;
   }
   return details;
+}
+
+function detailValue(value: unknown): string | number | boolean | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return clip(value.join(','));
+  return clip(value);
 }
 
 /** `<attribute> eq "<value>"`, compiled once: every audited list request runs them. */
