@@ -3,6 +3,7 @@ import { IncomingMessage } from 'node:http';
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 
 import { AppModule } from '../app.module';
@@ -27,6 +28,9 @@ export async function createHttpApp(
   const logger = options.logger ?? createRootLogger(config.LOG_LEVEL);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    // Fastify's own two lines per request carry the full URL, and SCIM filters put emails in it;
+    // onResponse below writes one line per request with the route instead.
+    disableRequestLogging: true,
     bodyLimit: config.SCIM_MAX_PAYLOAD_BYTES,
     trustProxy: true,
     // An incoming x-request-id is kept (so a load balancer's id follows the request), if sane.
@@ -57,17 +61,45 @@ export async function createHttpApp(
   const auditor = app.get(ScimRequestAuditor);
   fastify.addHook('onResponse', async (request, reply) => {
     auditor.afterResponse(request, reply.statusCode, reply.elapsedTime);
+    const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestDuration.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: String(reply.statusCode),
-      },
+      { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    logRequest(logger, request, route, reply.statusCode, reply.elapsedTime);
   });
   app.enableShutdownHooks();
   await app.init();
   await fastify.ready();
   return app;
+}
+
+/** Probes and scrapes arrive every few seconds: logged at debug, not info. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * The access log: one line per request, with its request id (bound by Fastify), the route
+ * pattern rather than the URL (a SCIM filter carries emails), status and duration, and the
+ * tenant and key of a SCIM caller.
+ */
+function logRequest(
+  logger: Logger,
+  request: FastifyRequest,
+  route: string,
+  status: number,
+  elapsedMs: number,
+): void {
+  const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const principal = request.scimPrincipal;
+  request.log[level](
+    {
+      method: request.method,
+      route,
+      status,
+      ms: Math.round(elapsedMs * 10) / 10,
+      ...(principal && { tenantId: principal.tenantId, keyId: principal.keyId }),
+    },
+    'request',
+  );
 }

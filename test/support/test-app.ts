@@ -39,6 +39,8 @@ export interface GqlResult<T> {
 export interface TestAppOptions {
   env?: Record<string, string>;
   redisUrl?: string;
+  /** Where the app's log lines go (one JSON line per write), instead of stdout. */
+  logDestination?: { write(line: string): void };
 }
 
 /** A real Roster on its own cloned database and its own queue prefix, on a real Redis. */
@@ -57,7 +59,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const app = await createHttpApp(config, { runWorker: true, logger: pino({ level: config.LOG_LEVEL }) });
+  const logger = options.logDestination
+    ? pino({ level: config.LOG_LEVEL }, options.logDestination)
+    : pino({ level: config.LOG_LEVEL });
+  const app = await createHttpApp(config, { runWorker: true, logger });
   const http = request(app.getHttpServer());
   const db = app.get(DataSource);
 
