@@ -436,6 +436,8 @@ function report(phases: Phase[], machineLines: string[], totalSeconds: number): 
     `Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; closed loop over keep-alive connections; ` +
       'latency in ms per request (p50 / p99), req/s over the measured window.',
     `Load generator: ${LOAD_GENERATOR}.`,
+    `API: one Node process, NODE_ENV=production, LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'} ` +
+      '(one access-log line per request at info, written to a file).',
     '',
     ...machineLines,
     '',

@@ -60,7 +60,7 @@ fi
 export DATABASE_URL REDIS_URL
 
 port="${BENCH_PORT:-3100}"
-export PORT="$port" HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-warn}" RUN_WORKERS_IN_PROCESS=true
+export PORT="$port" HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-info}" RUN_WORKERS_IN_PROCESS=true
 export QUEUE_PREFIX="bench$$" PUBLIC_BASE_URL="http://127.0.0.1:$port"
 export PROJECT_ID="Pbench$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export MANAGEMENT_KEY="rmk_bench_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
