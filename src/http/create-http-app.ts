@@ -3,7 +3,7 @@ import { IncomingMessage } from 'node:http';
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyRequest } from 'fastify';
+import { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 
 import { AppModule } from '../app.module';
@@ -28,6 +28,9 @@ export async function createHttpApp(
   const logger = options.logger ?? createRootLogger(config.LOG_LEVEL);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    // No child logger per request (it cost about 4 % of a filtered GET): only Fastify's rare own
+    // warnings use it, and the access line below names its request id itself.
+    childLoggerFactory: (root: FastifyBaseLogger) => root,
     // Fastify's own two lines per request carry the full URL, and SCIM filters put emails in it;
     // onResponse below writes one line per request with the route instead.
     disableRequestLogging: true,
@@ -92,8 +95,9 @@ function logRequest(
   const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const principal = request.scimPrincipal;
-  request.log[level](
+  logger[level](
     {
+      reqId: request.id,
       method: request.method,
       route,
       status,
