@@ -95,15 +95,16 @@ function logRequest(
   const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const principal = request.scimPrincipal;
-  logger[level](
-    {
-      reqId: request.id,
-      method: request.method,
-      route,
-      status,
-      ms: Math.round(elapsedMs * 10) / 10,
-      ...(principal && { tenantId: principal.tenantId, keyId: principal.keyId }),
-    },
-    'request',
-  );
+  const line: Record<string, unknown> = {
+    reqId: request.id,
+    method: request.method,
+    route,
+    status,
+    ms: Math.round(elapsedMs * 10) / 10,
+  };
+  if (principal) {
+    line.tenantId = principal.tenantId;
+    line.keyId = principal.keyId;
+  }
+  logger[level](line, 'request');
 }

@@ -24,25 +24,24 @@ export function toGroupResource(
   baseUrl: string,
   members?: GroupMemberRow[],
 ): ScimResource {
-  return {
-    schemas: [GROUP_RESOURCE_TYPE.schema.id],
-    id: row.id,
-    ...(row.external_id !== null && { externalId: row.external_id }),
-    displayName: row.display_name,
-    ...(members && {
-      members: members.map((member) => ({
-        value: member.member_id,
-        $ref: `${baseUrl}/${member.member_type === 'User' ? 'Users' : 'Groups'}/${member.member_id}`,
-        ...(member.display !== null && { display: member.display }),
-        type: member.member_type,
-      })),
-    }),
-    meta: {
-      resourceType: 'Group',
-      created: row.created_at.toISOString(),
-      lastModified: row.updated_at.toISOString(),
-      location: groupLocation(baseUrl, row.id),
-      version: etagFromVersion(row.version),
-    },
+  // Assignments, not conditional spreads (slow in V8): a 100,000-member group maps every member here.
+  const resource: ScimResource = { schemas: [GROUP_RESOURCE_TYPE.schema.id], id: row.id };
+  if (row.external_id !== null) resource.externalId = row.external_id;
+  resource.displayName = row.display_name;
+  if (members) {
+    resource.members = members.map((member) => {
+      const ref = `${baseUrl}/${member.member_type === 'User' ? 'Users' : 'Groups'}/${member.member_id}`;
+      return member.display === null
+        ? { value: member.member_id, $ref: ref, type: member.member_type }
+        : { value: member.member_id, $ref: ref, display: member.display, type: member.member_type };
+    });
+  }
+  resource.meta = {
+    resourceType: 'Group',
+    created: row.created_at.toISOString(),
+    lastModified: row.updated_at.toISOString(),
+    location: groupLocation(baseUrl, row.id),
+    version: etagFromVersion(row.version),
   };
+  return resource;
 }

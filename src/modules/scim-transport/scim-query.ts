@@ -60,8 +60,8 @@ export function listBody(
   return listResponse({
     resources: resources.map((resource) => projectResource(resource, rt, projection)),
     totalResults: page.totalResults,
-    ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
-    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
-    ...(page.previousCursor !== undefined && { previousCursor: page.previousCursor }),
+    startIndex: query.cursor === undefined ? query.startIndex : undefined,
+    nextCursor: page.nextCursor,
+    previousCursor: page.previousCursor,
   });
 }

@@ -118,29 +118,31 @@ export function toUserResource(
   const data = withManager(row.data, baseUrl, managerIdOf(row), managers);
   const schemas = [USER_RESOURCE_TYPE.schema.id];
   if (data[ENTERPRISE_USER_SCHEMA] !== undefined) schemas.push(ENTERPRISE_USER_SCHEMA);
-  const { schemas: _stored, ...attributes } = data;
-  return {
-    schemas,
-    id: row.id,
-    ...(row.external_id !== null && { externalId: row.external_id }),
-    userName: row.user_name,
-    ...attributes,
-    active: row.active,
-    ...(groups &&
-      groups.length > 0 && {
-        groups: groups.map((group) => ({
-          value: group.value,
-          $ref: `${baseUrl}/Groups/${group.value}`,
-          display: group.display,
-          type: 'direct',
-        })),
-      }),
-    meta: {
-      resourceType: 'User',
-      created: row.created_at.toISOString(),
-      lastModified: row.updated_at.toISOString(),
-      location: userLocation(baseUrl, row.id),
-      version: etagFromVersion(row.version),
-    },
+  // Built by assignment in SCIM's usual order: conditional spreads and rest copies are slow in V8,
+  // and every user a list returns passes through here.
+  const resource: ScimResource = { schemas, id: row.id };
+  if (row.external_id !== null) resource.externalId = row.external_id;
+  resource.userName = row.user_name;
+  for (const key of Object.keys(data)) {
+    // Stored data never holds these (paths refuse them); a plain assignment must not meet one.
+    if (key === 'schemas' || key === '__proto__') continue;
+    resource[key] = data[key];
+  }
+  resource.active = row.active;
+  if (groups && groups.length > 0) {
+    resource.groups = groups.map((group) => ({
+      value: group.value,
+      $ref: `${baseUrl}/Groups/${group.value}`,
+      display: group.display,
+      type: 'direct',
+    }));
+  }
+  resource.meta = {
+    resourceType: 'User',
+    created: row.created_at.toISOString(),
+    lastModified: row.updated_at.toISOString(),
+    location: userLocation(baseUrl, row.id),
+    version: etagFromVersion(row.version),
   };
+  return resource;
 }

@@ -139,11 +139,9 @@ export class FilterParser {
     const sub = parseAttrPath(after.text.slice(1), this.fail);
     if (sub.subAttr !== undefined || sub.schema !== undefined)
       throw this.fail(`Invalid sub-attribute "${truncate(after.text, 40)}" at position ${after.pos}`);
-    return {
-      ...(parent.schema !== undefined && { schema: parent.schema }),
-      attr: parent.attr,
-      subAttr: sub.attr,
-    };
+    return parent.schema === undefined
+      ? { attr: parent.attr, subAttr: sub.attr }
+      : { schema: parent.schema, attr: parent.attr, subAttr: sub.attr };
   }
 
   /** `op value` or `pr` after an attribute path. */
@@ -184,11 +182,9 @@ export class FilterParser {
         `Expected a sub-attribute of "${scope.attr}" at position ${token.pos}, found "${token.text}"`,
       );
     }
-    return {
-      ...(scope.schema !== undefined && { schema: scope.schema }),
-      attr: scope.attr,
-      subAttr: path.attr,
-    };
+    return scope.schema === undefined
+      ? { attr: scope.attr, subAttr: path.attr }
+      : { schema: scope.schema, attr: scope.attr, subAttr: path.attr };
   }
 
   private nested<T>(parse: () => T): T {

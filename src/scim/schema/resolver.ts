@@ -19,6 +19,17 @@ export interface ResolvedAttribute {
   readonly definition: AttributeDefinition;
 }
 
+/** A core schema's attributes with the common ones (id, externalId, meta), built once per schema. */
+const coreAttributes = new WeakMap<SchemaDefinition, readonly AttributeDefinition[]>();
+function coreAttributesOf(schema: SchemaDefinition): readonly AttributeDefinition[] {
+  let attributes = coreAttributes.get(schema);
+  if (attributes === undefined) {
+    attributes = [...schema.attributes, ...COMMON_ATTRIBUTES];
+    coreAttributes.set(schema, attributes);
+  }
+  return attributes;
+}
+
 /** All schemas of a resource type, core first. */
 export function schemasOf(rt: ResourceTypeDefinition): SchemaDefinition[] {
   return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
@@ -65,7 +76,7 @@ export function resolveAttribute(
   }
   const candidates = candidateSchemas(rt, parsed.schema);
   for (const schema of candidates) {
-    const pool = schema === rt.schema ? [...schema.attributes, ...COMMON_ATTRIBUTES] : schema.attributes;
+    const pool = schema === rt.schema ? coreAttributesOf(schema) : schema.attributes;
     const attribute = findAttribute(pool, parsed.attr);
     if (attribute === undefined) continue;
     let subAttribute: AttributeDefinition | undefined;
@@ -73,20 +84,20 @@ export function resolveAttribute(
       subAttribute = findAttribute(attribute.subAttributes ?? [], parsed.subAttr);
       if (subAttribute === undefined) return undefined;
     }
-    const canonicalPath: AttrPath = {
-      schema: schema.id,
-      attr: attribute.name,
-      ...(subAttribute !== undefined && { subAttr: subAttribute.name }),
-    };
-    return {
+    const canonicalPath: AttrPath =
+      subAttribute === undefined
+        ? { schema: schema.id, attr: attribute.name }
+        : { schema: schema.id, attr: attribute.name, subAttr: subAttribute.name };
+    const resolved: { -readonly [K in keyof ResolvedAttribute]: ResolvedAttribute[K] } = {
       path: canonicalPath,
       canonical: formatAttrPath(canonicalPath, rt.schema.id),
       schema: schema.id,
       isExtension: schema !== rt.schema,
       attribute,
-      ...(subAttribute !== undefined && { subAttribute }),
       definition: subAttribute ?? attribute,
     };
+    if (subAttribute !== undefined) resolved.subAttribute = subAttribute;
+    return resolved;
   }
   return undefined;
 }
