@@ -63,8 +63,10 @@ export async function createHttpApp(
   // errors in the exception filter, changes in the services.
   const auditor = app.get(ScimRequestAuditor);
   fastify.addHook('onResponse', async (request, reply) => {
-    auditor.afterResponse(request, reply.statusCode, reply.elapsedTime);
-    const route = request.routeOptions.url ?? 'unmatched';
+    // routeOptions is a getter that builds and freezes an object: read it once.
+    const routeUrl = request.routeOptions.url;
+    auditor.afterResponse(request, routeUrl, reply.statusCode, reply.elapsedTime);
+    const route = routeUrl ?? 'unmatched';
     metrics.httpRequestDuration.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,

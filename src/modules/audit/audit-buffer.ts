@@ -104,14 +104,13 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
   /** One statement for the batch; target names come from the resource as it is at write time. */
   private async insert(batch: BufferedAuditEvent[]): Promise<void> {
     const rows = batch.map((event) => {
-      const row = auditRow(event);
       const lookupId = event.lookup && UUID.test(event.lookup.id) ? event.lookup.id.toLowerCase() : null;
-      return {
-        ...row,
-        occurredAt: row.occurredAt.toISOString(),
-        lookupType: lookupId ? event.lookup?.resourceType : null,
-        lookupId,
-      };
+      // The row is fresh: completed in place rather than copied (a read's event passes here).
+      const row = auditRow(event) as unknown as Record<string, unknown>;
+      row.occurredAt = (row.occurredAt as Date).toISOString();
+      row.lookupType = lookupId ? event.lookup?.resourceType : null;
+      row.lookupId = lookupId;
+      return row;
     });
     await sqlQuery(
       this.dataSource.manager,

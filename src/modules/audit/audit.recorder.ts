@@ -122,8 +122,11 @@ const text = (value: string | null | undefined, max: number) =>
 // eslint-disable-next-line no-control-regex -- matching U+0000 is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// eslint-disable-next-line no-control-regex -- as above: a cheap test for the rare string that needs the replace
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+
 export function storable(value: string): string {
-  return value.replace(UNSTORABLE, '\uFFFD');
+  return MAYBE_UNSTORABLE.test(value) ? value.replace(UNSTORABLE, '\uFFFD') : value;
 }
 
 function storableJson(value: unknown): unknown {

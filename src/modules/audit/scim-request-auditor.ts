@@ -44,10 +44,15 @@ export class ScimRequestAuditor {
   ) {}
 
   /** From the onResponse hook of every request: reads, and failures that threw nothing. */
-  afterResponse(request: FastifyRequest, status: number, durationMs: number): void {
+  afterResponse(
+    request: FastifyRequest,
+    route: string | undefined,
+    status: number,
+    durationMs: number,
+  ): void {
     const principal = request.scimPrincipal;
     if (!principal || this.recorded.has(request) || !request.url.startsWith(SCIM_BASE_PATH)) return;
-    const kind = scimRequestKind(request);
+    const kind = scimRequestKind(request, route);
     if (status >= 400) {
       this.recordFailureInBackground(request, principal, kind, status, undefined, 'request refused');
     } else if (kind.kind === 'read') {
@@ -63,7 +68,7 @@ export class ScimRequestAuditor {
     const principal = request.scimPrincipal;
     if (!principal) return;
     this.recorded.add(request);
-    await this.recordFailure(request, principal, scimRequestKind(request), error);
+    await this.recordFailure(request, principal, scimRequestKind(request, request.routeOptions?.url), error);
   }
 
   private recordRead(
@@ -170,9 +175,9 @@ export class ScimRequestAuditor {
 }
 
 /** What the request was, from its route: the catch-all route (/scim/v2/*) names no resource. */
-function scimRequestKind(request: FastifyRequest): ScimRequestKind {
+function scimRequestKind(request: FastifyRequest, route: string | undefined): ScimRequestKind {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
-  const classified = classifyScimRequest(request.method, request.routeOptions?.url, params);
+  const classified = classifyScimRequest(request.method, route, params);
   if (classified.resource !== '*') return classified;
   const resource = request.url
     .split('?')[0]
