@@ -379,8 +379,9 @@ end`,
 }
 
 async function machine(db: Client): Promise<string[]> {
-  const settings = await db.query<{ name: string; setting: string; unit: string | null }>(
-    `SELECT name, setting, unit FROM pg_settings
+  // current_setting() renders units itself ("128MB"); setting || unit gave "163848kB" for 16384 × 8kB.
+  const settings = await db.query<{ name: string; setting: string }>(
+    `SELECT name, current_setting(name) AS setting FROM pg_settings
       WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_connections', 'work_mem')
       ORDER BY name`,
   );
@@ -393,7 +394,7 @@ async function machine(db: Client): Promise<string[]> {
     `- CPU: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'} (nproc ${os.availableParallelism()}), ` +
       `RAM ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}`,
     `- Node ${process.version}; ${version.split(',')[0]}`,
-    `- PostgreSQL settings: ${settings.rows.map((row) => `${row.name}=${row.setting}${row.unit ?? ''}`).join(', ')}`,
+    `- PostgreSQL settings: ${settings.rows.map((row) => `${row.name}=${row.setting}`).join(', ')}`,
     `- Git commit: ${commit || 'unknown'}` +
       (dirty > 0
         ? ` plus ${dirty} uncommitted files in src/ and migrations/ (the working tree is what ran)`
