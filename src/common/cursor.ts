@@ -10,7 +10,11 @@ export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(value: string): KeysetCursor {
+/** `accepts` adds a caller's own checks (say, the timestamp's exact format) to the shared ones. */
+export function decodeCursor(
+  value: string,
+  accepts: (cursor: KeysetCursor) => boolean = () => true,
+): KeysetCursor {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (
@@ -18,7 +22,8 @@ export function decodeCursor(value: string): KeysetCursor {
       parsed.length === 2 &&
       typeof parsed[0] === 'string' &&
       typeof parsed[1] === 'string' &&
-      !Number.isNaN(Date.parse(parsed[0]))
+      !Number.isNaN(Date.parse(parsed[0])) &&
+      accepts({ at: parsed[0], id: parsed[1] })
     ) {
       return { at: parsed[0], id: parsed[1] };
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AppError } from '../../common/app-error';
+import { decodeCursor, encodeCursor, KeysetCursor } from '../../common/cursor';
 import { isUuid } from '../../graphql/scalars';
 import { AuditEventConnection, AuditEventModel, AuditEventsArgs } from './audit.models';
 
@@ -34,29 +35,13 @@ export const toAuditEventModel = (row: AuditEventRow): AuditEventModel => {
   return { ...rest, details: details === null ? null : JSON.stringify(details) };
 };
 
-/** Keyset cursor: (occurred_at at microsecond precision, id), opaque base64url. */
+/** Keyset cursor: (occurred_at at microsecond precision, id), as src/common/cursor.ts encodes it. */
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export function encodeAuditCursor(row: { cursorAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.cursorAt, row.id]), 'utf8').toString('base64url');
+  return encodeCursor({ at: row.cursorAt, id: row.id });
 }
-export function decodeAuditCursor(value: string): { at: string; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string' &&
-      CURSOR_AT.test(parsed[0]) &&
-      !Number.isNaN(Date.parse(parsed[0])) &&
-      isUuid(parsed[1])
-    ) {
-      return { at: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // reported below
-  }
-  throw AppError.badInput('after is not a cursor this API returned');
+export function decodeAuditCursor(value: string): KeysetCursor {
+  return decodeCursor(value, (cursor) => CURSOR_AT.test(cursor.at) && isUuid(cursor.id));
 }
 
 /**
