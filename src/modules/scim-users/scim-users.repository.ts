@@ -39,6 +39,19 @@ const LIST_SPEC: ListSpec = {
   },
 };
 
+/** $1..$9 (USER_INSERT_PARAMS of them) of both the INSERT and the UPDATE: the key, then the columns. */
+const userParams = (tenantId: string, id: string, columns: ScimUserColumns): unknown[] => [
+  tenantId,
+  id,
+  columns.userName,
+  columns.externalId,
+  columns.displayName,
+  columns.active,
+  columns.emailValues,
+  columns.primaryEmail,
+  columns.data,
+];
+
 /** SQL for scim_user. Every statement is scoped by tenant_id first. */
 @Injectable()
 export class ScimUsersRepository {
@@ -56,18 +69,8 @@ export class ScimUsersRepository {
     const sql = audit
       ? `WITH created AS (${insert}), audited AS (${audit.sql}) SELECT * FROM created`
       : insert;
-    const [row] = await sqlQuery<ScimUserRow>(manager, sql, [
-      tenantId,
-      id,
-      columns.userName,
-      columns.externalId,
-      columns.displayName,
-      columns.active,
-      columns.emailValues,
-      columns.primaryEmail,
-      columns.data,
-      ...(audit?.params ?? []),
-    ]);
+    const params = userParams(tenantId, id, columns);
+    const [row] = await sqlQuery<ScimUserRow>(manager, sql, audit ? [...params, ...audit.params] : params);
     return row;
   }
 
@@ -83,17 +86,7 @@ export class ScimUsersRepository {
               primary_email = $8, data = $9, version = version + 1, updated_at = now()
         WHERE tenant_id = $1 AND id = $2
         RETURNING ${COLUMNS.replace(/u\./g, '')}`,
-      [
-        tenantId,
-        id,
-        columns.userName,
-        columns.externalId,
-        columns.displayName,
-        columns.active,
-        columns.emailValues,
-        columns.primaryEmail,
-        columns.data,
-      ],
+      userParams(tenantId, id, columns),
     );
     return rows[0];
   }
