@@ -76,22 +76,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
 
     if (request.url.startsWith(SCIM_BASE_PATH)) {
-      let error = toScimError(exception);
-      if (!error) {
-        this.logger.error(
-          `${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`,
-        );
-        error = new ScimError(
-          500,
-          'internal error; the request id in the x-request-id header identifies it in the logs',
-        );
-      }
-      const scimError = error;
+      const error = toScimError(exception) ?? this.internalError(request, exception);
       const send = () =>
-        reply
-          .status(scimError.status)
-          .header('content-type', SCIM_MEDIA_TYPE)
-          .send(toScimErrorBody(scimError));
+        reply.status(error.status).header('content-type', SCIM_MEDIA_TYPE).send(toScimErrorBody(error));
       if (!request.scimPrincipal) {
         this.auditRefusedBeforeGuard(request, error);
         return send();
@@ -115,6 +102,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       `${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`,
     );
     return reply.status(500).send({ statusCode: 500, message: 'internal error' });
+  }
+
+  /** Logged with its stack; the caller only learns that the request id finds it in the logs. */
+  private internalError(request: FastifyRequest, exception: unknown): ScimError {
+    this.logger.error(
+      `${request.method} ${request.url} failed: ${(exception as Error)?.stack ?? String(exception)}`,
+    );
+    return new ScimError(
+      500,
+      'internal error; the request id in the x-request-id header identifies it in the logs',
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError, QueryResult } from 'typeorm';
 
 interface PgQueryConfig {
   name?: string;
@@ -32,7 +32,12 @@ const statementNames = new Map<string, string>();
  */
 export async function sqlQuery<Row>(manager: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
   const target = queryableOf(manager);
-  if (!target) return rowsOf<Row>(await manager.query(sql, params));
+  if (!target) {
+    // A query runner outside its transaction: TypeORM's own path, asked for plain records.
+    const result = (await manager.queryRunner?.query(sql, params, true)) as QueryResult<Row> | undefined;
+    if (!result) throw new Error('sqlQuery needs the PostgreSQL driver');
+    return result.records;
+  }
   const name = statementName(sql);
   try {
     const result = await target.query(
@@ -63,12 +68,4 @@ function queryableOf(manager: EntityManager): PgQueryable | undefined {
   const connection = manager.connection as EntityManager['connection'] | undefined;
   const driver = connection?.driver as { master?: PgQueryable } | undefined;
   return driver?.master;
-}
-
-/** TypeORM answers UPDATE and DELETE with [rows, count] and everything else with rows. */
-function rowsOf<Row>(raw: unknown): Row[] {
-  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') {
-    return raw[0] as Row[];
-  }
-  return raw as Row[];
 }

@@ -54,6 +54,22 @@ describe('sqlQuery: statements on the pg driver, prepared', () => {
     });
   });
 
+  it('runs on a query runner outside any transaction too, answering with rows', async () => {
+    const id = randomUUID();
+    await sqlQuery(ctx.db.manager, `INSERT INTO sql_query_probe (id, label) VALUES ($1, 'r')`, [id]);
+    const runner = ctx.db.createQueryRunner();
+    try {
+      const updated = await sqlQuery<{ label: string }>(
+        runner.manager,
+        `UPDATE sql_query_probe SET label = 's' WHERE id = $1 RETURNING label`,
+        [id],
+      );
+      expect(updated).toEqual([{ label: 's' }]);
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('raises QueryFailedError with the SQLSTATE, so a unique violation is recognised on every path', async () => {
     const id = randomUUID();
     const insert = `INSERT INTO sql_query_probe (id, label) VALUES ($1, 'x')`;
