@@ -3,7 +3,7 @@ import { IncomingMessage } from 'node:http';
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { FastifyBaseLogger, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
 
 import { AppModule } from '../app.module';
@@ -33,7 +33,7 @@ export async function createHttpApp(
     childLoggerFactory: (root: FastifyBaseLogger) => root,
     // Fastify's own two lines per request carry the full URL, and SCIM filters put emails in it;
     // onResponse below writes one line per request with the route instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.SCIM_MAX_PAYLOAD_BYTES,
     trustProxy: true,
     // An incoming x-request-id is kept (so a load balancer's id follows the request), if sane.
