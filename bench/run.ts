@@ -228,6 +228,11 @@ async function runPhase(
 
   const headers = { authorization: bearer, accept: 'application/scim+json' };
   const common = { baseUrl: BASE_URL, headers, durationSec: DURATION, warmupSec: WARMUP, apiPid: API_PID };
+  /** A 16-connection run: wrk with `script` where it is installed, else the Node generator with `next`. */
+  const load16 = (script: string, next: (i: number) => RequestSpec, expectStatus: number[]) =>
+    USE_WRK
+      ? runWrk({ ...common, connections: CONNECTIONS, script })
+      : runLoad({ ...common, connections: CONNECTIONS, next, expectStatus });
   const randomUser = () => 1 + Math.floor(Math.random() * size);
   const filterRequest = (): RequestSpec => ({
     method: 'GET',
@@ -241,18 +246,16 @@ async function runPhase(
   const [filterBefore, filterAfter] = encodeURIComponent(`userName eq "${userName(987654321)}"`).split(
     '987654321',
   );
-  const filter16 = USE_WRK
-    ? await runWrk({
-        ...common,
-        connections: CONNECTIONS,
-        script: `
+  const filter16 = await load16(
+    `
 local headers = ${authHeaders}
 function request()
   local n = math.random(1, ${size})
   return wrk.format("GET", "/scim/v2/Users?filter=" .. ${luaString(filterBefore)} .. n .. ${luaString(filterAfter)}, headers)
 end`,
-      })
-    : await runLoad({ ...common, connections: CONNECTIONS, next: filterRequest, expectStatus: [200] });
+    filterRequest,
+    [200],
+  );
   dbPerRequest['GET /Users?filter'] = perRequest(counters, await dbCounters(db), filter16.answered);
   log(`[${int(size)}] GET /Users?filter=userName eq, 1 connection`);
   const filter1 = await runLoad({ ...common, connections: 1, next: filterRequest, expectStatus: [200] });
@@ -298,17 +301,15 @@ end`,
   log(`[${int(size)}] GET /Groups/{id}?excludedAttributes=members, 1 connection`);
   const groupGet1 = await runLoad({ ...common, connections: 1, next: groupRequest, expectStatus: [200] });
   log(`[${int(size)}] GET /Groups/{id}?excludedAttributes=members, ${CONNECTIONS} connections`);
-  const groupGet16 = USE_WRK
-    ? await runWrk({
-        ...common,
-        connections: CONNECTIONS,
-        script: `
+  const groupGet16 = await load16(
+    `
 local headers = ${authHeaders}
 function request()
   return wrk.format("GET", ${luaString(groupRequest().path)}, headers)
 end`,
-      })
-    : await runLoad({ ...common, connections: CONNECTIONS, next: groupRequest, expectStatus: [200] });
+    groupRequest,
+    [200],
+  );
 
   log(`[${int(size)}] raw single-row INSERT transactions, ${CONNECTIONS} clients`);
   const baseline = await insertBaseline(db);
@@ -328,11 +329,8 @@ end`,
   };
   // The same body in Lua: a template whose placeholders are filled per request.
   const postTemplate = JSON.stringify(postBody('{ID}', 0)).replace('User 0', 'User {I}');
-  const post16 = USE_WRK
-    ? await runWrk({
-        ...common,
-        connections: CONNECTIONS,
-        script: `
+  const post16 = await load16(
+    `
 local headers = ${authHeaders.replace(' }', ', ["Content-Type"] = "application/scim+json" }')}
 local template = ${luaString(postTemplate)}
 local i = 0
@@ -342,13 +340,9 @@ function request()
   local body = template:gsub("{ID}", id):gsub("{I}", tostring(i))
   return wrk.format("POST", "/scim/v2/Users", headers, body)
 end`,
-      })
-    : await runLoad({
-        ...common,
-        connections: CONNECTIONS,
-        next: (i) => ({ method: 'POST', path: '/scim/v2/Users', body: postBody(`${run}-${i}`, i) }),
-        expectStatus: [201],
-      });
+    (i) => ({ method: 'POST', path: '/scim/v2/Users', body: postBody(`${run}-${i}`, i) }),
+    [201],
+  );
 
   dbPerRequest['POST /Users'] = perRequest(counters, await dbCounters(db), post16.answered);
   log(`[${int(size)}] EXPLAIN ANALYZE`);
