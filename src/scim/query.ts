@@ -2,7 +2,7 @@ import { LIST_RESPONSE_SCHEMA, SEARCH_REQUEST_SCHEMA } from './constants';
 import { ScimError } from './errors';
 import { DEFAULT_FILTER_LIMITS, type Filter, type FilterLimits } from './filter/ast';
 import { parseFilter } from './filter/parse-filter';
-import { findKey, getCI, isPlainObject } from './internal/object';
+import { findKey, getCI, isPlainObject, type Mutable } from './internal/object';
 import { type AttrPath, parseAttrPath } from './path/attr-path';
 import { findExtension, resolveAttribute } from './schema/resolver';
 import type { ResourceTypeDefinition } from './schema/types';
@@ -161,8 +161,6 @@ function buildQuery(raw: RawQuery, rt: ResourceTypeDefinition | undefined, optio
   if (raw.cursor !== undefined) query.cursor = raw.cursor.trim();
   return query;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;

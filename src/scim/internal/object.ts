@@ -83,3 +83,6 @@ export function withKey(obj: JsonObject, key: string, value: unknown): JsonObjec
   if (value !== undefined) out[key] = value;
   return out;
 }
+
+/** T with its readonly properties writable: for a value built up by assignment before it is returned. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

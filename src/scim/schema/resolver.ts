@@ -1,4 +1,5 @@
 import { ScimError } from '../errors';
+import type { Mutable } from '../internal/object';
 import { type AttrPath, formatAttrPath, parseAttrPath } from '../path/attr-path';
 import { COMMON_ATTRIBUTES } from './common';
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './types';
@@ -88,7 +89,7 @@ export function resolveAttribute(
       subAttribute === undefined
         ? { schema: schema.id, attr: attribute.name }
         : { schema: schema.id, attr: attribute.name, subAttr: subAttribute.name };
-    const resolved: { -readonly [K in keyof ResolvedAttribute]: ResolvedAttribute[K] } = {
+    const resolved: Mutable<ResolvedAttribute> = {
       path: canonicalPath,
       canonical: formatAttrPath(canonicalPath, rt.schema.id),
       schema: schema.id,
