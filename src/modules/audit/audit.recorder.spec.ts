@@ -28,4 +28,13 @@ describe('audit rows', () => {
     } as never);
     expect(row.targetLogin).toHaveLength(512);
   });
+
+  it('are keyed by time-ordered UUIDv7 ids, so the primary key index grows at one end', () => {
+    const event = { tenantId: null, category: 'SCIMEvent', type: 't' } as const;
+    const ids = Array.from({ length: 1000 }, () => auditRow(event).id);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
