@@ -62,6 +62,10 @@ export async function createHttpApp(
   // One audit event per SCIM request that reaches a tenant: reads and refusals here, thrown
   // errors in the exception filter, changes in the services.
   const auditor = app.get(ScimRequestAuditor);
+  // The access line is built below from ids, the route pattern and numbers, never from request
+  // data, so it skips redaction: @pinojs/redact 0.4 re-parses every path for every key of every
+  // line (about 10 kB of garbage and 3 % of the CPU of a filtered GET).
+  const accessLogger = logger.child({}, { redact: [] });
   fastify.addHook('onResponse', async (request, reply) => {
     // routeOptions is a getter that builds and freezes an object: read it once.
     const routeUrl = request.routeOptions.url;
@@ -71,7 +75,7 @@ export async function createHttpApp(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    logRequest(logger, request, route, reply.statusCode, reply.elapsedTime);
+    logRequest(accessLogger, request, route, reply.statusCode, reply.elapsedTime);
   });
   app.enableShutdownHooks();
   await app.init();

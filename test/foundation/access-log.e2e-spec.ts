@@ -53,4 +53,16 @@ describe('access log: one line per request, without the URL', () => {
     expect((await ctx.http.get('/healthz')).status).toBe(200);
     expect(lines.slice(before).filter((line) => line.route === '/healthz')).toEqual([]);
   });
+
+  it('still redacts secrets on every other line of the process logger', () => {
+    const before = raw.length;
+    const processLogger = ctx.app.getHttpAdapter().getInstance().log;
+    processLogger.warn(
+      { headers: { authorization: 'Bearer P:secret-key' }, key: { cleartext: 'rk_x' } },
+      'x',
+    );
+    const written = raw.slice(before).join('');
+    expect(written).toContain('[redacted]');
+    expect(written).not.toMatch(/secret-key|rk_x/);
+  });
 });

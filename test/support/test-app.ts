@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createHttpApp } from '../../src/http/create-http-app';
+import { createRootLogger } from '../../src/infra/logging/logger';
 import { QUEUE_NAME, queuePrefix } from '../../src/infra/queue/job-names';
 import { redisOptions } from '../../src/infra/redis/redis.module';
 import { templateDatabase, testDatabaseUrl, testRedisUrl } from './test-env';
@@ -59,8 +60,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
+  // The production logger (its redaction included), writing where the test wants the lines.
   const logger = options.logDestination
-    ? pino({ level: config.LOG_LEVEL }, options.logDestination)
+    ? createRootLogger(config.LOG_LEVEL, options.logDestination)
     : pino({ level: config.LOG_LEVEL });
   const app = await createHttpApp(config, { runWorker: true, logger });
   const http = request(app.getHttpServer());
