@@ -1,5 +1,5 @@
 import { isPlainObject, type JsonObject } from './internal/object';
-import { findAttribute, findExtension, resolveAttribute } from './schema/resolver';
+import { coreAttributesOf, findAttribute, findExtension, resolveAttribute } from './schema/resolver';
 import type { AttributeDefinition, ResourceTypeDefinition, ScimResource } from './schema/types';
 
 export interface Projection {
@@ -75,16 +75,12 @@ function projectAttribute(
   include: Selection | undefined,
   exclude: Selection,
 ) {
-  const resolved = resolveAttribute(rt, { attr: key, schema: rt.schema.id });
-  if (resolved === undefined) return undefined; // not in the schema: never leaks out
-  const projected = projectValue(
-    resolved.attribute,
-    topKey(rt.schema.id, resolved.attribute.name, false),
-    value,
-    include,
-    exclude,
-  );
-  return projected === undefined ? undefined : { name: resolved.attribute.name, value: projected };
+  // A core attribute or a common one (id, meta): what resolveAttribute finds without a URN in
+  // the core schema, without building the canonical path it would also return.
+  const attribute = findAttribute(coreAttributesOf(rt.schema), key);
+  if (attribute === undefined) return undefined; // not in the schema: never leaks out
+  const projected = projectValue(attribute, attribute.name, value, include, exclude);
+  return projected === undefined ? undefined : { name: attribute.name, value: projected };
 }
 
 function projectObject(

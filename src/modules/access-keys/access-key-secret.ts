@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Prefix so secret scanners (and people) recognise a leaked Roster key. */
 const SECRET_PREFIX = 'rsk_';
@@ -9,8 +9,9 @@ export function generateSecret(): string {
 }
 
 /** SHA-256 is right for a high-entropy secret: brute force is hopeless, and it costs microseconds. */
+// crypto.hash, not createHash: one call instead of a Hash object, a third of the time (twice per request).
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function secretHint(secret: string): string {
@@ -29,7 +30,7 @@ export function constantTimeMatcher(expected: string): (candidate: string) => bo
   return (candidate) => timingSafeEqual(sha256(candidate), digest);
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
 export interface ParsedBearer {
   projectId: string;

@@ -22,7 +22,7 @@ export interface ResolvedAttribute {
 
 /** A core schema's attributes with the common ones (id, externalId, meta), built once per schema. */
 const coreAttributes = new WeakMap<SchemaDefinition, readonly AttributeDefinition[]>();
-function coreAttributesOf(schema: SchemaDefinition): readonly AttributeDefinition[] {
+export function coreAttributesOf(schema: SchemaDefinition): readonly AttributeDefinition[] {
   let attributes = coreAttributes.get(schema);
   if (attributes === undefined) {
     attributes = [...schema.attributes, ...COMMON_ATTRIBUTES];
@@ -36,24 +36,59 @@ export function schemasOf(rt: ResourceTypeDefinition): SchemaDefinition[] {
   return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
 }
 
+/** A resource type's schemas by lower-cased URN, built once: lookups run for every key of every resource. */
+interface SchemaIndex {
+  /** `schemasOf(rt)`, for resolving names without a URN. */
+  readonly ordered: readonly SchemaDefinition[];
+  /** Core schema (and its aliases) and extensions. */
+  readonly all: ReadonlyMap<string, SchemaDefinition>;
+  readonly extensions: ReadonlyMap<string, SchemaDefinition>;
+}
+const schemaIndexes = new WeakMap<ResourceTypeDefinition, SchemaIndex>();
+function schemaIndexOf(rt: ResourceTypeDefinition): SchemaIndex {
+  let index = schemaIndexes.get(rt);
+  if (index === undefined) {
+    const all = new Map<string, SchemaDefinition>();
+    const extensions = new Map<string, SchemaDefinition>();
+    for (const alias of rt.schemaAliases ?? []) setFirst(all, alias.toLowerCase(), rt.schema);
+    const ordered = schemasOf(rt);
+    for (const schema of ordered) setFirst(all, schema.id.toLowerCase(), schema);
+    for (const { schema } of rt.schemaExtensions) setFirst(extensions, schema.id.toLowerCase(), schema);
+    index = { ordered, all, extensions };
+    schemaIndexes.set(rt, index);
+  }
+  return index;
+}
+
 /** The schema a URN names for this resource type (case-insensitive; aliases map to the core schema). */
 export function findSchema(rt: ResourceTypeDefinition, urn: string): SchemaDefinition | undefined {
-  const lower = urn.toLowerCase();
-  if (rt.schemaAliases?.some((a) => a.toLowerCase() === lower)) return rt.schema;
-  return schemasOf(rt).find((s) => s.id.toLowerCase() === lower);
+  return schemaIndexOf(rt).all.get(urn.toLowerCase());
 }
 
 export function findExtension(rt: ResourceTypeDefinition, urn: string): SchemaDefinition | undefined {
-  const lower = urn.toLowerCase();
-  return rt.schemaExtensions.find((e) => e.schema.id.toLowerCase() === lower)?.schema;
+  return schemaIndexOf(rt).extensions.get(urn.toLowerCase());
 }
+
+/** Attributes by lower-cased name, built once per (static) attribute list; the first definition wins. */
+const attributeIndexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
 
 export function findAttribute(
   attributes: readonly AttributeDefinition[],
   name: string,
 ): AttributeDefinition | undefined {
-  const lower = name.toLowerCase();
-  return attributes.find((a) => a.name.toLowerCase() === lower);
+  // Callers pass `subAttributes ?? []`: a fresh empty list is not worth an index.
+  if (attributes.length === 0) return undefined;
+  let index = attributeIndexes.get(attributes);
+  if (index === undefined) {
+    index = new Map();
+    for (const attribute of attributes) setFirst(index, attribute.name.toLowerCase(), attribute);
+    attributeIndexes.set(attributes, index);
+  }
+  return index.get(name.toLowerCase());
+}
+
+function setFirst<T>(map: Map<string, T>, key: string, value: T): void {
+  if (!map.has(key)) map.set(key, value);
 }
 
 /**
@@ -117,8 +152,8 @@ export function requireAttribute(
   return resolved;
 }
 
-function candidateSchemas(rt: ResourceTypeDefinition, urn: string | undefined): SchemaDefinition[] {
-  if (urn === undefined) return schemasOf(rt);
+function candidateSchemas(rt: ResourceTypeDefinition, urn: string | undefined): readonly SchemaDefinition[] {
+  if (urn === undefined) return schemaIndexOf(rt).ordered;
   const schema = findSchema(rt, urn);
   return schema === undefined ? [] : [schema];
 }
