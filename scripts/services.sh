@@ -25,6 +25,28 @@ apt_install() {
 
 as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 
+# Debian creates clusters with shared_buffers=128MB, sized for a small box: at a million users most
+# lookups then copy their heap page in from the OS cache. A quarter of RAM, at most 8GB, is the
+# usual start (ROSTER_PG_SHARED_BUFFERS overrides it, e.g. 512MB). The setting lives in conf.d,
+# so ALTER SYSTEM still wins. A running cluster is restarted once, when the file first changes.
+size_postgres() {
+  local version=$1 cluster=$2 status=$3
+  local dir="/etc/postgresql/$version/$cluster/conf.d"
+  [ -d "$dir" ] && [ -w "$dir" ] || return 0
+  local mb
+  mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 / 4 ))
+  if [ "$mb" -gt 8192 ]; then mb=8192; fi
+  if [ "$mb" -lt 128 ]; then mb=128; fi
+  local wanted="# Written by Roster's scripts/services.sh (a quarter of RAM, at most 8GB).
+shared_buffers = '${ROSTER_PG_SHARED_BUFFERS:-${mb}MB}'"
+  if [ "$(cat "$dir/roster.conf" 2>/dev/null)" = "$wanted" ]; then return 0; fi
+  printf '%s\n' "$wanted" > "$dir/roster.conf"
+  if [ "$status" = "online" ]; then
+    log "restarting PostgreSQL $version/$cluster to apply ${ROSTER_PG_SHARED_BUFFERS:-${mb}MB} of shared_buffers"
+    pg_ctlcluster "$version" "$cluster" restart >&2
+  fi
+}
+
 ensure_postgres() {
   if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     apt_install postgresql postgresql-client
@@ -37,6 +59,7 @@ ensure_postgres() {
     LANG=C.UTF-8 LC_ALL=C.UTF-8 pg_createcluster "$version" main >&2
     read -r version cluster port status _ < <(pg_lsclusters --no-header | head -n 1)
   fi
+  size_postgres "$version" "$cluster" "$status"
   if [ "$status" != "online" ]; then
     log "starting PostgreSQL $version/$cluster on port $port"
     pg_ctlcluster "$version" "$cluster" start >&2
