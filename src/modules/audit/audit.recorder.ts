@@ -49,7 +49,8 @@ export class AuditRecorder {
   }
 }
 
-const AUDIT_COLUMNS = `id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name, target_id,
+/** The audit_event columns every writer fills, in the order of `auditValues`. */
+export const AUDIT_COLUMNS = `id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name, target_id,
   target_login, target_email, target_display_name, http_status, scim_type, reason, changed_attributes,
   request_id, user_agent, source_ip, details`;
 
@@ -58,8 +59,14 @@ const AUDIT_COLUMNS = `id, occurred_at, tenant_id, category, type, outcome, acto
  * placeholders from `$offset+1`, so a write can carry its audit row in the same statement.
  */
 export function auditInsert(event: AuditEventInput, offset: number): { sql: string; params: unknown[] } {
-  const row = auditRow(event);
-  const params = [
+  const params = auditValues(auditRow(event));
+  const placeholders = params.map((_, index) => `$${offset + index + 1}`).join(', ');
+  return { sql: `INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES (${placeholders})`, params };
+}
+
+/** A row's values in the order of AUDIT_COLUMNS. */
+export function auditValues(row: AuditEventEntity): unknown[] {
+  return [
     row.id,
     row.occurredAt,
     row.tenantId,
@@ -81,8 +88,6 @@ export function auditInsert(event: AuditEventInput, offset: number): { sql: stri
     row.sourceIp,
     row.details,
   ];
-  const placeholders = params.map((_, index) => `$${offset + index + 1}`).join(', ');
-  return { sql: `INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES (${placeholders})`, params };
 }
 
 /** The row an event becomes; shared by the recorder and the buffered writer. */
