@@ -21,16 +21,47 @@ const MAX_PENDING = 5_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * Events waiting for the next write, already in the form they are written in: a read's event
+ * becomes its row when it arrives, so a flush has nothing left to build (building 200 rows at
+ * once held the event loop while requests waited) and nothing but a string outlives the request.
+ */
+class PendingBatch {
+  /** Events that name their target: COPY text, one line each. */
+  copyText = '';
+  copyCount = 0;
+  /** Events that take their target's names from the resource: rows for jsonb_to_recordset. */
+  readonly lookedUp: Array<Record<string, unknown>> = [];
+  size = 0;
+
+  add(event: BufferedAuditEvent): void {
+    const lookupId = event.lookup && UUID.test(event.lookup.id) ? event.lookup.id.toLowerCase() : null;
+    const row = auditRow(event);
+    this.size++;
+    if (lookupId === null) {
+      this.copyText += copyLine(auditValues(row));
+      this.copyCount++;
+      return;
+    }
+    // The row is fresh: completed in place rather than copied.
+    const json = row as unknown as Record<string, unknown>;
+    json.occurredAt = row.occurredAt.toISOString();
+    json.lookupType = event.lookup?.resourceType;
+    json.lookupId = lookupId;
+    this.lookedUp.push(json);
+  }
+}
+
+/**
  * Writes audit events that describe no change (SCIM reads) off the request path: events are
- * collected for at most 100 ms and inserted with one multi-row statement, so a read costs the
- * IdP no extra round trip and the database one INSERT per batch instead of one per request.
+ * collected for at most 100 ms and written with one statement or two (see `insert`), so a read
+ * costs the IdP no extra round trip and the database one write per batch instead of one per request.
  * The buffer is flushed on shutdown; what a crash (SIGKILL) can lose is at most one batch of
  * read events, never a change (changes are recorded in their own transaction by AuditRecorder).
  */
 @Injectable()
 export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditBuffer');
-  private pending: BufferedAuditEvent[] = [];
+  private pending = new PendingBatch();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly written: Counter<'outcome'>;
@@ -49,14 +80,12 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
 
   /** Queues the event; resolves at once unless the buffer is full (then once it has room). */
   async add(event: BufferedAuditEvent): Promise<void> {
-    // The caller hands the event over: stamping it in place saves a copy per SCIM read.
-    event.occurredAt ??= new Date();
-    this.pending.push(event);
-    if (this.pending.length >= MAX_PENDING) {
+    this.pending.add(event);
+    if (this.pending.size >= MAX_PENDING) {
       await this.flush();
       return;
     }
-    if (this.pending.length >= FLUSH_AT) {
+    if (this.pending.size >= FLUSH_AT) {
       void this.flush();
       return;
     }
@@ -73,8 +102,8 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
       this.timer = undefined;
     }
     const batch = this.pending;
-    this.pending = [];
-    this.flushing = this.flushing.then(() => (batch.length > 0 ? this.write(batch) : undefined));
+    this.pending = new PendingBatch();
+    this.flushing = this.flushing.then(() => (batch.size > 0 ? this.write(batch) : undefined));
     return this.flushing;
   }
 
@@ -86,16 +115,16 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
     await this.flush();
   }
 
-  private async write(batch: BufferedAuditEvent[]): Promise<void> {
+  private async write(batch: PendingBatch): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.insert(batch);
-        this.written.inc({ outcome: 'written' }, batch.length);
         return;
       } catch (error) {
         if (attempt >= 3 || !this.dataSource.isInitialized) {
-          this.written.inc({ outcome: 'dropped' }, batch.length);
-          this.logger.error(`dropped ${batch.length} audit events: ${(error as Error).message}`);
+          const dropped = batch.copyCount + batch.lookedUp.length;
+          this.written.inc({ outcome: 'dropped' }, dropped);
+          this.logger.error(`dropped ${dropped} audit events: ${(error as Error).message}`);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -109,27 +138,18 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
    * names from the resource (a GET by id) go through an INSERT that joins the resource as it is
    * at write time.
    */
-  private async insert(batch: BufferedAuditEvent[]): Promise<void> {
-    let copyText = '';
-    const lookedUp: Array<Record<string, unknown>> = [];
-    for (const event of batch) {
-      const lookupId = event.lookup && UUID.test(event.lookup.id) ? event.lookup.id.toLowerCase() : null;
-      const row = auditRow(event);
-      if (lookupId === null) {
-        copyText += copyLine(auditValues(row));
-        continue;
-      }
-      // The row is fresh: completed in place rather than copied.
-      const json = row as unknown as Record<string, unknown>;
-      json.occurredAt = row.occurredAt.toISOString();
-      json.lookupType = event.lookup?.resourceType;
-      json.lookupId = lookupId;
-      lookedUp.push(json);
+  private async insert(batch: PendingBatch): Promise<void> {
+    if (batch.copyText !== '') {
+      await copyRows(this.dataSource, `COPY audit_event (${AUDIT_COLUMNS}) FROM STDIN`, batch.copyText);
+      // Written: a retry after the INSERT below fails must not load these rows twice.
+      this.written.inc({ outcome: 'written' }, batch.copyCount);
+      batch.copyText = '';
+      batch.copyCount = 0;
     }
-    if (copyText !== '') {
-      await copyRows(this.dataSource, `COPY audit_event (${AUDIT_COLUMNS}) FROM STDIN`, copyText);
+    if (batch.lookedUp.length > 0) {
+      await this.insertLookingUp(batch.lookedUp);
+      this.written.inc({ outcome: 'written' }, batch.lookedUp.length);
     }
-    if (lookedUp.length > 0) await this.insertLookingUp(lookedUp);
   }
 
   private async insertLookingUp(rows: Array<Record<string, unknown>>): Promise<void> {
