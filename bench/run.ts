@@ -221,8 +221,8 @@ async function runPhase(
   state.users = size;
   await seedMembers(db, tenantId, groupId, 1, groupMembers);
   state.nextPatchUser = Math.max(state.nextPatchUser, groupMembers + 1);
-  log('  VACUUM ANALYZE');
-  await analyze(db);
+  log('  VACUUM ANALYZE, CHECKPOINT');
+  await analyze(db, log);
   const seedSeconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
   log(`  seeded in ${seedSeconds.toFixed(1)} s`);
 
@@ -438,7 +438,7 @@ function report(phases: Phase[], machineLines: string[], totalSeconds: number): 
     '',
     head,
     sep,
-    row('seed (bulk SQL + VACUUM ANALYZE), s', (p) => p.seedSeconds.toFixed(1)),
+    row('seed (bulk SQL + VACUUM ANALYZE + CHECKPOINT), s', (p) => p.seedSeconds.toFixed(1)),
     row('group size (members before PATCH)', (p) => int(p.groupMembers)),
     row(
       `1. GET /Users?filter=userName eq, ${CONNECTIONS} conn: req/s`,

@@ -54,6 +54,8 @@ else
   pg_port=$(printf '%s' "$DATABASE_URL" | sed -E 's#.*:([0-9]+)/[^/]*$#\1#')
   log "recreating database $db_name"
   (cd / && runuser -u postgres -- psql -q -p "$pg_port" -c "DROP DATABASE IF EXISTS $db_name WITH (FORCE)") >&2
+  # The bench runs CHECKPOINT after seeding (bench/lib/seed.ts): the bench's role may, here only.
+  (cd / && runuser -u postgres -- psql -q -p "$pg_port" -c "GRANT pg_checkpoint TO roster") >&2
   unset DATABASE_URL
   eval "$(bash scripts/services.sh "$db_name")"
 fi
