@@ -209,6 +209,9 @@ async function main(): Promise<void> {
     await sleep(100);
   }
 
+  // Step 2 updated 100,000 session rows: vacuum them now, or autovacuum does it during step 3.
+  await db.query('VACUUM (ANALYZE) session');
+
   // 3. refresh at 16 concurrent clients, each rotating its own session's token.
   log(`refresh at ${CONNECTIONS} concurrent clients for ${REFRESH_SECONDS}s`);
   const tokens: string[] = [];
