@@ -33,8 +33,11 @@ size_postgres() {
   local version=$1 cluster=$2 status=$3
   local dir="/etc/postgresql/$version/$cluster/conf.d"
   [ -d "$dir" ] && [ -w "$dir" ] || return 0
-  local mb
+  local mb limit
   mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 / 4 ))
+  # In a container /proc/meminfo shows the host: the cgroup's limit, when there is one, is the RAM.
+  limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || echo max)
+  if [[ "$limit" =~ ^[0-9]+$ ]] && [ $(( limit / 1024 / 1024 / 4 )) -lt "$mb" ]; then mb=$(( limit / 1024 / 1024 / 4 )); fi
   if [ "$mb" -gt 8192 ]; then mb=8192; fi
   if [ "$mb" -lt 128 ]; then mb=128; fi
   local wanted="# Written by Roster's scripts/services.sh (a quarter of RAM, at most 8GB).
