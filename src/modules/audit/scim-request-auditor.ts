@@ -54,7 +54,7 @@ export class ScimRequestAuditor {
     if (!principal || this.recorded.has(request) || !request.url.startsWith(SCIM_BASE_PATH)) return;
     const kind = scimRequestKind(request, route);
     if (status >= 400) {
-      this.recordFailureInBackground(request, principal, kind, status, undefined, 'request refused');
+      this.recordRefusal(request, principal, kind, status);
     } else if (kind.kind === 'read') {
       this.recordRead(request, principal, kind, status, Math.round(durationMs));
     }
@@ -98,17 +98,16 @@ export class ScimRequestAuditor {
       .catch((error: Error) => this.logger.error(`could not audit a SCIM read: ${error.message}`));
   }
 
-  private recordFailureInBackground(
+  /** A failure answered without a throw (a 4xx the handler sent itself): after the response. */
+  private recordRefusal(
     request: FastifyRequest,
     principal: ScimPrincipal,
     kind: ScimRequestKind,
     status: number,
-    scimType: string | undefined,
-    reason: string,
   ): void {
     this.buffer
       .add({
-        ...this.failureEvent(request, principal, kind, status, scimType, reason),
+        ...this.failureEvent(request, principal, kind, status, undefined, 'request refused'),
         lookup: 'lookup' in kind ? kind.lookup : undefined,
       })
       .catch((error: Error) => this.logger.error(`could not audit a SCIM failure: ${error.message}`));
