@@ -31,20 +31,22 @@ class PendingBatch {
   copyCount = 0;
   /** Events that take their target's names from the resource: rows for jsonb_to_recordset. */
   readonly lookedUp: Array<Record<string, unknown>> = [];
-  size = 0;
+
+  /** Events not yet written (a retry leaves out the COPY part once it is in). */
+  get size(): number {
+    return this.copyCount + this.lookedUp.length;
+  }
 
   add(event: BufferedAuditEvent): void {
     const lookupId = event.lookup && UUID.test(event.lookup.id) ? event.lookup.id.toLowerCase() : null;
     const row = auditRow(event);
-    this.size++;
     if (lookupId === null) {
       this.copyText += copyLine(auditValues(row));
       this.copyCount++;
       return;
     }
-    // The row is fresh: completed in place rather than copied.
+    // The row is fresh: completed in place rather than copied (JSON writes its Date as ISO).
     const json = row as unknown as Record<string, unknown>;
-    json.occurredAt = row.occurredAt.toISOString();
     json.lookupType = event.lookup?.resourceType;
     json.lookupId = lookupId;
     this.lookedUp.push(json);
@@ -122,9 +124,8 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
         return;
       } catch (error) {
         if (attempt >= 3 || !this.dataSource.isInitialized) {
-          const dropped = batch.copyCount + batch.lookedUp.length;
-          this.written.inc({ outcome: 'dropped' }, dropped);
-          this.logger.error(`dropped ${dropped} audit events: ${(error as Error).message}`);
+          this.written.inc({ outcome: 'dropped' }, batch.size);
+          this.logger.error(`dropped ${batch.size} audit events: ${(error as Error).message}`);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -155,9 +156,7 @@ export class AuditBuffer implements OnModuleDestroy, BeforeApplicationShutdown {
   private async insertLookingUp(rows: Array<Record<string, unknown>>): Promise<void> {
     await sqlQuery(
       this.dataSource.manager,
-      `INSERT INTO audit_event (id, occurred_at, tenant_id, category, type, outcome, actor_key_id, actor_name,
-              target_id, target_login, target_email, target_display_name, http_status, scim_type, reason,
-              changed_attributes, request_id, user_agent, source_ip, details)
+      `INSERT INTO audit_event (${AUDIT_COLUMNS})
        SELECT e."id", e."occurredAt", e."tenantId", e."category", e."type", e."outcome", e."actorKeyId",
               e."actorName", e."targetId",
               coalesce(e."targetLogin", u.user_name),
