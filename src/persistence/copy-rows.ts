@@ -4,6 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, QueryFailedError } from 'typeorm';
 
+import { pgPoolOf } from './sql-query';
+
 /** The part of pg's Pool this module uses. */
 interface PgPool {
   connect(): Promise<PgPoolClient>;
@@ -22,7 +24,7 @@ interface PgPoolClient {
  * sqlQuery raises them.
  */
 export async function copyRows(dataSource: DataSource, copyStatement: string, text: string): Promise<void> {
-  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  const pool = pgPoolOf<PgPool>(dataSource);
   if (!pool) throw new Error('copyRows needs the pg driver and its pool');
   const client = await pool.connect();
   try {

@@ -1,4 +1,4 @@
-import { EntityManager, QueryFailedError, QueryResult } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, QueryResult } from 'typeorm';
 
 interface PgQueryConfig {
   name?: string;
@@ -66,7 +66,10 @@ function queryableOf(manager: EntityManager): PgQueryable | undefined {
     const client = (runner as unknown as { databaseConnection?: PgQueryable }).databaseConnection;
     return runner.isTransactionActive && !runner.isReleased ? client : undefined;
   }
-  const connection = manager.connection as EntityManager['connection'] | undefined;
-  const driver = connection?.driver as { master?: PgQueryable } | undefined;
-  return driver?.master;
+  return pgPoolOf(manager.connection as DataSource | undefined);
+}
+
+/** The pg Pool behind TypeORM's Postgres driver (its `master`), or undefined for any other driver. */
+export function pgPoolOf<Pool = PgQueryable>(dataSource: DataSource | undefined): Pool | undefined {
+  return (dataSource?.driver as { master?: Pool } | undefined)?.master;
 }
