@@ -9,6 +9,8 @@
 #   BENCH_USERS          users in the large run (default 1000000; a 10000-user run comes first)
 #   BENCH_GROUP_MEMBERS  members of the big group at BENCH_USERS (default 100000)
 #   BENCH_DURATION       measured seconds per run (default 10)
+#   BENCH_API_WARMUP     seconds of load on a tenant of its own before the first run (default 30;
+#                        0 for none); its first 10 s are reported as the cold start
 #   BENCH_PORT           API port (default 3100)
 #   BENCH_OUTPUT         report path (default bench/results/latest.md)
 #   BENCH_SESSIONS       0 skips the session benchmarks of issue 5 (bench/sessions-bench.ts)
@@ -22,7 +24,7 @@ export TZ=UTC
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 command_line="npm run bench"
-for name in BENCH_USERS BENCH_GROUP_MEMBERS BENCH_DURATION; do
+for name in BENCH_USERS BENCH_GROUP_MEMBERS BENCH_DURATION BENCH_API_WARMUP; do
   if [ -n "${!name:-}" ]; then command_line="$name=${!name} $command_line"; fi
 done
 export BENCH_COMMAND="$command_line"
