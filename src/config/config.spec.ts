@@ -14,6 +14,11 @@ describe('loadConfig', () => {
     expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
     expect(config.LOG_LEVEL).toBe('info');
     expect(config.RUN_WORKERS_IN_PROCESS).toBe(false);
+    expect(config.DATABASE_POOL_SIZE).toBe(10);
+  });
+
+  it('reads DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({ ...valid, DATABASE_POOL_SIZE: '4' }).DATABASE_POOL_SIZE).toBe(4);
   });
 
   it('strips a trailing slash from PUBLIC_BASE_URL', () => {
@@ -31,6 +36,8 @@ describe('loadConfig', () => {
     [{ PORT: '99999' }, /PORT/],
     [{ PORT: 'abc' }, /PORT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE/],
+    [{ DATABASE_POOL_SIZE: 'many' }, /DATABASE_POOL_SIZE/],
     [{ PUBLIC_BASE_URL: 'nope' }, /PUBLIC_BASE_URL must be a URL/],
   ])('rejects %o with one line naming the variable', (override, message) => {
     const call = () => loadConfig({ ...valid, ...override });

@@ -4,8 +4,15 @@ import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-/** The schema is changed by migrations only; `synchronize` stays off everywhere. */
-export function dataSourceOptions(databaseUrl: string, applicationName = 'roster'): DataSourceOptions {
+/**
+ * The schema is changed by migrations only; `synchronize` stays off everywhere. `poolSize` is the
+ * process's DATABASE_POOL_SIZE; one-off tools keep the default.
+ */
+export function dataSourceOptions(
+  databaseUrl: string,
+  applicationName = 'roster',
+  poolSize = 10,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -18,6 +25,6 @@ export function dataSourceOptions(databaseUrl: string, applicationName = 'roster
     synchronize: false,
     logging: false,
     applicationName,
-    extra: { max: 20, connectionTimeoutMillis: 5_000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
   };
 }

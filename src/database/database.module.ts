@@ -10,7 +10,8 @@ import { UnitOfWork } from './unit-of-work';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.DATABASE_URL),
+      useFactory: (config: AppConfig) =>
+        dataSourceOptions(config.DATABASE_URL, 'roster', config.DATABASE_POOL_SIZE),
     }),
   ],
   providers: [UnitOfWork],

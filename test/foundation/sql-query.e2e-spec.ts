@@ -96,3 +96,25 @@ describe('sqlQuery: statements on the pg driver, prepared', () => {
     expect(await ctx.db.query(`SELECT 1 FROM sql_query_probe WHERE id = $1`, [id])).toEqual([]);
   });
 });
+
+describe('DATABASE_POOL_SIZE', () => {
+  let ctx: TestApp;
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ env: { DATABASE_POOL_SIZE: '3' } });
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('bounds the connections the process opens: twelve concurrent statements share three backends', async () => {
+    const pids = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        sqlQuery<{ pid: number }>(ctx.db.manager, `SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`, []),
+      ),
+    );
+    const distinct = new Set(pids.map((rows) => rows[0].pid));
+    expect(distinct.size).toBeLessThanOrEqual(3);
+    expect(distinct.size).toBeGreaterThan(1);
+  });
+});
