@@ -72,7 +72,13 @@ export async function explainAppQueries(
     defaultCount: 100,
     maxCount: 1000,
   });
-  await users.list(explainingManager(client, 'GET /Users?filter=userName eq', out), input.tenantId, query);
+  // With the user's groups, as the lookup runs it: `groups` is returned by default (RFC 7643 §4.1.2).
+  await users.list(
+    explainingManager(client, 'GET /Users?filter=userName eq', out),
+    input.tenantId,
+    query,
+    true,
+  );
 
   // The same statements with each `coalesce(x = $n, false)` written as `(x = $n AND x IS NOT NULL)`:
   // equally two-valued under NOT, but a form the (tenant_id, lower(user_name)) index can serve.

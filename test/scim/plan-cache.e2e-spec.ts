@@ -1,0 +1,74 @@
+import { sqlQuery } from '../../src/persistence/sql-query';
+import { startTestApp, TestApp } from '../support/test-app';
+import { tenantClient } from './helpers';
+
+interface PreparedPlans {
+  statement: string;
+  generic_plans: string;
+  custom_plans: string;
+}
+
+/**
+ * An IdP's lookup (`GET /Users?filter=userName eq "x"`) runs as a prepared statement. Its user's
+ * `groups` come from a correlated subquery; PostgreSQL must keep one generic plan for it rather
+ * than plan every lookup anew, which once cost the lookup three times the database CPU.
+ * With a pool of one connection every statement of the app meets the same session, whose
+ * pg_prepared_statements tells how each statement was planned.
+ */
+describe('prepared statements keep a generic plan', () => {
+  let ctx: TestApp;
+  let scim: Awaited<ReturnType<typeof tenantClient>>['scim'];
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ env: { DATABASE_POOL_SIZE: '1' } });
+    const client = await tenantClient(ctx);
+    scim = client.scim;
+    // Enough users, memberships and groups that the planner prices the groups subquery as it does
+    // for a real tenant (above 10 per row, PostgreSQL's allowance for planning once more).
+    await ctx.db.query(
+      `INSERT INTO scim_user (tenant_id, id, user_name, email_values, primary_email, data)
+       SELECT $1, md5('plan-user-' || n)::uuid, 'user' || n || '@plan.example', ARRAY['user' || n || '@plan.example'],
+              'user' || n || '@plan.example', jsonb_build_object('userName', 'user' || n || '@plan.example')
+         FROM generate_series(1, 50000) AS n`,
+      [client.tenantId],
+    );
+    await ctx.db.query(
+      `INSERT INTO scim_group (tenant_id, id, display_name)
+       SELECT $1, md5('plan-group-' || n)::uuid, 'plan group ' || n FROM generate_series(1, 300) AS n`,
+      [client.tenantId],
+    );
+    await ctx.db.query(
+      `INSERT INTO scim_group_member (tenant_id, group_id, member_id, member_type, member_user_id)
+       SELECT $1, md5('plan-group-1')::uuid, md5('plan-user-' || n)::uuid, 'User', md5('plan-user-' || n)::uuid
+         FROM generate_series(1, 50000, 10) AS n`,
+      [client.tenantId],
+    );
+    await ctx.db.query(`ANALYZE scim_user, scim_group, scim_group_member`);
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('plans the userName lookup with its groups once, then reuses the plan', async () => {
+    for (let n = 1; n <= 12; n++) {
+      const response = await scim.get(
+        `/Users?filter=${encodeURIComponent(`userName eq "user${n * 10 + 1}@plan.example"`)}`,
+      );
+      expect(response.status).toBe(200);
+      expect(response.body.Resources[0].userName).toBe(`user${n * 10 + 1}@plan.example`);
+      expect(response.body.Resources[0].groups).toEqual([
+        expect.objectContaining({ display: 'plan group 1' }),
+      ]);
+    }
+    const plans = await sqlQuery<PreparedPlans>(
+      ctx.db.manager,
+      `SELECT statement, generic_plans::text, custom_plans::text FROM pg_prepared_statements
+        WHERE statement LIKE '%lower(u.user_name)%' AND statement LIKE '%scim_group_member%'
+          AND statement NOT LIKE '%pg_prepared_statements%'`,
+      [],
+    );
+    expect(plans).toHaveLength(1);
+    // PostgreSQL tries five custom plans first, then keeps the generic one if it is no dearer.
+    expect(Number(plans[0].generic_plans)).toBeGreaterThanOrEqual(5);
+  });
+});
