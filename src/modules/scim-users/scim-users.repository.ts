@@ -130,7 +130,9 @@ export class ScimUsersRepository {
     query: ListQuery,
     withGroups = false,
   ): Promise<ListPage<ScimUserRow & { groups?: UserGroupRef[] } & Record<string, unknown>>> {
-    const spec = withGroups ? { ...LIST_SPEC, pageSelect: `${USER_GROUPS_JSON_SQL} AS groups` } : LIST_SPEC;
+    const spec = withGroups
+      ? { ...LIST_SPEC, select: `${COLUMNS}, ${USER_GROUPS_JSON_SQL} AS groups` }
+      : LIST_SPEC;
     return listPage(manager, spec, tenantId, query);
   }
 }
