@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { Tx, UnitOfWork } from '../../database/unit-of-work';
+import { sqlQuery } from '../../persistence/sql-query';
 import { isUniqueViolation } from '../../persistence/unique-violation';
 import { CORE_USER_SCHEMA } from '../../scim';
 import { hashSecret } from '../access-keys/access-key-secret';
@@ -123,8 +124,10 @@ export class SessionsService {
     // asked; then one compare-and-swap UPDATE rotates it and returns the claims' inputs.
     const expiresAt = new Date(Date.now() + this.config.REFRESH_TTL_SECONDS * 1000);
     const nextRefresh = await this.tokens.signRefresh(token.tid, token.sub, token.sid, expiresAt);
-    // TypeORM answers an UPDATE with [rows, count].
-    const [rotatedRows] = await this.dataSource.query<[Array<UserRow & { roles: string[] }>, number]>(
+    // A prepared statement (sql-query.ts): through TypeORM's query() PostgreSQL planned this join
+    // and its roles subquery again on every refresh.
+    const rotatedRows = await sqlQuery<UserRow & { roles: string[] }>(
+      this.dataSource.manager,
       `UPDATE session s
           SET refresh_token_hash = $4, expires_at = $5, last_refreshed_at = now(), refresh_required_at = NULL
          FROM scim_user u
