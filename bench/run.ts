@@ -24,15 +24,10 @@ const env = (name: string, fallback?: string): string => {
   if (value === undefined || value === '') throw new Error(`${name} is required`);
   return value;
 };
-const intEnv = (name: string, fallback: number) => {
+const intEnv = (name: string, fallback: number, min = 1) => {
   const value = Number((process.env[name] ?? String(fallback)).replace(/[_,]/g, ''));
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
-
-const nonNegativeIntEnv = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? String(fallback));
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of seconds`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be an integer of at least ${min}`);
   return value;
 };
 
@@ -45,7 +40,7 @@ const GROUP_MEMBERS = intEnv('BENCH_GROUP_MEMBERS', 100_000);
 const DURATION = intEnv('BENCH_DURATION', 10);
 const WARMUP = Math.min(3, Math.max(1, Math.round(DURATION / 5)));
 /** Seconds of load on a tenant of its own before the first measured run (0: none); see warmUpApi. */
-const API_WARMUP = nonNegativeIntEnv('BENCH_API_WARMUP', 30);
+const API_WARMUP = intEnv('BENCH_API_WARMUP', 30, 0);
 /** The first seconds of that warm-up, the lookup from a cold start, are measured and reported. */
 const COLD_START_SECONDS = Math.min(10, API_WARMUP);
 const WARMUP_TENANT_USERS = 10_000;
@@ -223,6 +218,9 @@ interface Workload {
 const luaHeaders = (bearer: string, extra = '') =>
   `{ ["Authorization"] = ${luaString(bearer)}, ["Accept"] = "application/scim+json"${extra} }`;
 
+/** The userName of a random seeded user, n in 1..size. */
+const randomUserName = (size: number) => userName(1 + Math.floor(Math.random() * size));
+
 /** GET /Users?filter=userName eq "user<n>@bench.example" for a random seeded n in 1..size. */
 function filterWorkload(bearer: string, size: number): Workload {
   const [before, after] = encodeURIComponent(`userName eq "${userName(987654321)}"`).split('987654321');
@@ -235,7 +233,7 @@ function request()
 end`,
     next: () => ({
       method: 'GET',
-      path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(1 + Math.floor(Math.random() * size))}"`)}`,
+      path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${randomUserName(size)}"`)}`,
     }),
     expectStatus: [200],
   };
@@ -436,7 +434,7 @@ async function runPhase(
   const explained = await explainAppQueries(db, {
     tenantId,
     groupId,
-    existingUserName: userName(1 + Math.floor(Math.random() * size)),
+    existingUserName: randomUserName(size),
     nonMemberIds: Array.from({ length: PATCH_BATCH }, (_, k) => userId(size - k)),
   });
 
