@@ -63,7 +63,7 @@ describe('hot statements are prepared and keep a generic plan', () => {
         expect.objectContaining({ display: 'plan group 1' }),
       ]);
     }
-    const plans = await preparedWithGroups();
+    const plans = await preparedStatements('%FROM scim_user u%', '%scim_group_member%');
     expect(plans).toHaveLength(1);
     // PostgreSQL tries five custom plans first, then keeps the generic one if it is no dearer.
     expect(Number(plans[0].generic_plans)).toBeGreaterThanOrEqual(5);
@@ -80,24 +80,18 @@ describe('hot statements are prepared and keep a generic plan', () => {
         .send({ refreshJwt: created.data.createSession.refreshJwt });
       expect(refreshed.status).toBe(200);
     }
-    const plans = await sqlQuery<PreparedPlans>(
-      ctx.db.manager,
-      `SELECT statement, generic_plans::text, custom_plans::text FROM pg_prepared_statements
-        WHERE statement LIKE '%UPDATE session s%' AND statement NOT LIKE '%pg_prepared_statements%'`,
-      [],
-    );
+    const plans = await preparedStatements('%UPDATE session s%');
     expect(plans).toHaveLength(1);
     expect(Number(plans[0].generic_plans)).toBeGreaterThanOrEqual(3);
   });
 
-  /** This session's prepared user lists that select groups. */
-  function preparedWithGroups(): Promise<PreparedPlans[]> {
+  /** This session's prepared statements whose text is LIKE every pattern (this query's own left out). */
+  function preparedStatements(...patterns: string[]): Promise<PreparedPlans[]> {
     return sqlQuery<PreparedPlans>(
       ctx.db.manager,
       `SELECT statement, generic_plans::text, custom_plans::text FROM pg_prepared_statements
-        WHERE statement LIKE '%FROM scim_user u%' AND statement LIKE '%scim_group_member%'
-          AND statement NOT LIKE '%pg_prepared_statements%'`,
-      [],
+        WHERE statement LIKE ALL ($1::text[]) AND statement NOT LIKE '%pg_prepared_statements%'`,
+      [patterns],
     );
   }
 });
